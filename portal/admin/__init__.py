@@ -1,0 +1,1 @@
+"""Administration: units, counters, QR posters."""

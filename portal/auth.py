@@ -1,0 +1,103 @@
+"""Staff login and logout, and the role checks each blueprint applies."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user, login_user, logout_user
+from flask_wtf import FlaskForm
+from wtforms import PasswordField, StringField
+from wtforms.validators import DataRequired, Length
+
+from portal.extensions import db, limiter
+from portal.models import Role
+from portal.services import accounts
+
+bp = Blueprint("auth", __name__)
+
+
+class LoginForm(FlaskForm):
+    username = StringField(
+        _l("Nama pengguna"),
+        validators=[DataRequired(message=_l("Isi nama pengguna.")), Length(max=80)],
+    )
+    password = PasswordField(
+        _l("Kata sandi"),
+        validators=[DataRequired(message=_l("Isi kata sandi.")), Length(max=200)],
+    )
+
+
+def init_login(app: Flask, manager: LoginManager) -> None:
+    manager.init_app(app)
+    manager.login_view = "auth.login"
+    manager.login_message = _l("Silakan masuk untuk membuka halaman ini.")
+
+    @manager.user_loader
+    def load_user(user_id: str):
+        return accounts.load(db.session, user_id)
+
+
+def home_for(user) -> str:
+    if user.role == Role.ADMIN:
+        return url_for("admin.index")
+    return url_for("dashboard.index")
+
+
+def _safe_next(target: str | None) -> str | None:
+    # Only same-site paths: an open redirect would make our login page a phishing tool.
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
+        return None
+    return target
+
+
+def _login_limit() -> str:
+    return current_app.config["LOGIN_LIMIT"]
+
+
+@bp.route("/masuk", methods=["GET", "POST"])
+@limiter.limit(_login_limit, methods=["POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(home_for(current_user))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = accounts.authenticate(db.session, form.username.data, form.password.data)
+        if user is not None:
+            login_user(user)
+            return redirect(_safe_next(request.args.get("next")) or home_for(user))
+        flash(_l("Nama pengguna atau kata sandi salah."), "error")
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/keluar")
+def logout():
+    logout_user()
+    return redirect(url_for("public.home"))
+
+
+def require_roles(*roles: str):
+    """Return a before_request hook admitting only logged-in users with one of ``roles``."""
+
+    def check():
+        if not current_user.is_authenticated:
+            return current_app.login_manager.unauthorized()
+        if current_user.role not in roles:
+            abort(403)
+        return None
+
+    return check

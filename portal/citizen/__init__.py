@@ -1,0 +1,1 @@
+"""The public survey: what a citizen sees after scanning a QR code. No login."""

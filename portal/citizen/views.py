@@ -1,0 +1,80 @@
+"""GET and POST /s/<token>: the survey a QR code opens, and its thank-you page."""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+
+from portal import tokens
+from portal.citizen.forms import build_survey_form
+from portal.errors import render_error
+from portal.extensions import csrf, db, limiter
+from portal.services import feedback
+
+bp = Blueprint("citizen", __name__, url_prefix="/s")
+# The survey form carries its own CSRF field, checked by the form, so that an expired
+# token re-renders the form with the citizen's answers instead of a bare error page.
+csrf.exempt(bp)
+
+RECEIPT = re.compile(r"^[0-9A-F]{4}-[0-9A-F]{4}$")
+
+
+def _target_or_error(token: str):
+    try:
+        return feedback.resolve(db.session, tokens.read(token)), None
+    except feedback.LinkRevoked:
+        return None, render_error(410)
+    except feedback.LinkNotFound:
+        return None, render_error(
+            404,
+            title=_l("Survei tidak ditemukan"),
+            message=_l(
+                "Kode QR atau tautan survei ini tidak dikenal. Pindai ulang kode QR di loket."
+            ),
+        )
+
+
+def _submit_limit() -> str:
+    return current_app.config["SURVEY_SUBMIT_LIMIT"]
+
+
+@bp.route("/<token>", methods=["GET", "POST"])
+@limiter.limit(_submit_limit, methods=["POST"])
+def survey(token: str):
+    target, error = _target_or_error(token)
+    if error:
+        return error
+    language = str(get_locale())
+    form = build_survey_form(
+        target.instrument,
+        language,
+        target.service_types,
+        comment_max=current_app.config["COMMENT_MAX_LENGTH"],
+    )
+    if form.validate_on_submit():
+        client = feedback.client_hash(
+            current_app.config["SECRET_KEY"],
+            request.remote_addr or "",
+            request.user_agent.string,
+        )
+        receipt = feedback.submit(
+            db.session, target, form.submission(language=language, client_hash=client)
+        )
+        return redirect(url_for(".thanks", token=token, kode=receipt.code), code=303)
+    serving, _ = feedback.serving(db.session, target)
+    status = 422 if request.method == "POST" else 200
+    return render_template("citizen/survey.html", form=form, target=target, serving=serving), status
+
+
+@bp.get("/<token>/terima-kasih")
+def thanks(token: str):
+    target, error = _target_or_error(token)
+    if error:
+        return error
+    code = request.args.get("kode", "")
+    if not RECEIPT.match(code):
+        abort(404)
+    return render_template("citizen/thanks.html", target=target, receipt=code)

@@ -1,0 +1,79 @@
+"""Command-line tasks, grouped by topic: ``flask --app wsgi <group> <command>``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup, with_appcontext
+
+from portal import links, qr
+from portal.extensions import db
+from portal.services import demo, org, rollups
+
+counters_cli = AppGroup("counters", help="Counters (loket) and their QR posters.")
+rollups_cli = AppGroup("rollups", help="The additive statistics behind every score.")
+
+
+@click.command("demo-data")
+@with_appcontext
+@click.option("--if-empty", is_flag=True, help="Do nothing when the database already has units.")
+def demo_data(if_empty: bool) -> None:
+    """Load the demo Pemda, its staff, rosters and two months of responses."""
+    if not demo.is_empty(db.session):
+        if if_empty:
+            click.echo("Demo data: the database already has data; left as it is.")
+            return
+        raise click.ClickException("The database is not empty; demo data goes into an empty one.")
+    demo.load(db.session)
+    click.echo("Demo data loaded.")
+
+
+@click.command("demo-info")
+@with_appcontext
+def demo_info() -> None:
+    """Print the demo logins and the survey link of every counter."""
+    click.echo(f"staff login page: {links.login_url()}")
+    for login in demo.LOGINS:
+        click.echo(f"login: {login.role} {login.username} {login.password}")
+    for counter in org.counters(db.session):
+        click.echo(
+            f"survey: {links.counter_survey_url(counter)}  {counter.unit.name} / {counter.name}"
+        )
+
+
+@counters_cli.command("qr")
+@click.option(
+    "--out",
+    "out_dir",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write one PNG and one SVG per counter into.",
+)
+def counters_qr(out_dir: Path) -> None:
+    """Write every counter's QR code, as PNG and SVG, into a folder."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = 0
+    for counter in org.counters(db.session):
+        url = links.counter_survey_url(counter)
+        stem = f"loket-{counter.id:04d}"
+        (out_dir / f"{stem}.png").write_bytes(qr.png(url))
+        (out_dir / f"{stem}.svg").write_bytes(qr.svg(url))
+        click.echo(f"{stem}: {counter.unit.name} / {counter.name}  {url}")
+        written += 1
+    click.echo(f"Wrote {written * 2} files for {written} counters to {out_dir}.")
+
+
+@rollups_cli.command("rebuild")
+def rollups_rebuild() -> None:
+    """Recompute every rollup from the raw responses."""
+    rows = rollups.rebuild(db.session)
+    click.echo(f"Rebuilt {rows} rollup rows.")
+
+
+def init_app(app: Flask) -> None:
+    app.cli.add_command(demo_data)
+    app.cli.add_command(demo_info)
+    app.cli.add_command(counters_cli)
+    app.cli.add_command(rollups_cli)

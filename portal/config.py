@@ -1,0 +1,78 @@
+"""Settings: defaults, then the environment, then whatever a test passes in.
+
+This is the only module that reads ``os.environ``. The embedded default (SQLite in
+``instance/``, in-memory rate limits) needs no configuration at all; production
+(``PORTAL_ENV=production``) refuses to start without an explicit ``SECRET_KEY``.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a runnable portal."""
+
+
+def _env(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    return value if value not in (None, "") else default
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = _env(name)
+    try:
+        return int(raw) if raw is not None else default
+    except ValueError:
+        raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from None
+
+
+def _secret_key(instance_path: Path, production: bool) -> str:
+    key = _env("SECRET_KEY")
+    if key:
+        return key
+    if production:
+        raise ConfigError("SECRET_KEY must be set in production (PORTAL_ENV=production).")
+    # The embedded default keeps a generated key so sessions and QR tokens survive restarts.
+    key_file = instance_path / "secret_key"
+    if not key_file.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
+def from_environment(instance_path: str) -> dict:
+    """Return the settings for an app whose instance folder is ``instance_path``."""
+    instance = Path(instance_path)
+    production = _env("PORTAL_ENV", "development") == "production"
+    database_url = _env("DATABASE_URL", f"sqlite:///{instance / 'portal.sqlite3'}")
+    if database_url.startswith("postgres://"):
+        # Heroku-style URLs name the old driver; SQLAlchemy 2 wants the dialect spelled out.
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgres://")
+    elif database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url.removeprefix("postgresql://")
+    return {
+        "PRODUCTION": production,
+        "SECRET_KEY": _secret_key(instance, production),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "PUBLIC_BASE_URL": (_env("PUBLIC_BASE_URL") or "").rstrip("/") or None,
+        "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
+        "SURVEY_SUBMIT_LIMIT": _env("SURVEY_SUBMIT_LIMIT", "20 per hour;5 per minute"),
+        "LOGIN_LIMIT": _env("LOGIN_LIMIT", "10 per minute;50 per hour"),
+        "PROXY_FIX_X_FOR": _env_int("PROXY_FIX_X_FOR", 0),
+        "COMMENT_MAX_LENGTH": _env_int("COMMENT_MAX_LENGTH", 1000),
+        "BABEL_DEFAULT_LOCALE": "id",
+        "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        # A citizen may take a while at the counter; keep their form valid for a working day.
+        "WTF_CSRF_TIME_LIMIT": _env_int("WTF_CSRF_TIME_LIMIT", 8 * 3600),
+        "MAX_CONTENT_LENGTH": 64 * 1024,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    }

@@ -1,0 +1,1 @@
+"""What unit heads see about their units."""

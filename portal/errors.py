@@ -1,0 +1,88 @@
+"""Friendly error pages: never a stack trace, always a translated explanation."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from portal.extensions import db
+
+log = logging.getLogger(__name__)
+
+# Indonesian msgids: Bahasa Indonesia is the default language and the fallback.
+MESSAGES = {
+    400: (
+        _l("Permintaan tidak valid"),
+        _l("Permintaan Anda tidak dapat diproses. Silakan coba lagi."),
+    ),
+    403: (_l("Akses ditolak"), _l("Anda tidak memiliki izin untuk membuka halaman ini.")),
+    404: (
+        _l("Halaman tidak ditemukan"),
+        _l("Alamat yang Anda buka tidak dikenal. Periksa kembali tautan atau kode QR."),
+    ),
+    405: (_l("Metode tidak diizinkan"), _l("Halaman ini tidak menerima permintaan seperti itu.")),
+    410: (
+        _l("Tautan sudah tidak berlaku"),
+        _l("Tautan atau kode QR ini sudah ditarik oleh unit layanan."),
+    ),
+    413: (
+        _l("Isian terlalu besar"),
+        _l("Data yang Anda kirim terlalu besar. Persingkat isian Anda lalu coba lagi."),
+    ),
+    429: (
+        _l("Terlalu banyak permintaan"),
+        _l(
+            "Anda mengirim terlalu banyak permintaan dalam waktu singkat. "
+            "Tunggu sebentar lalu coba lagi."
+        ),
+    ),
+    500: (
+        _l("Terjadi kesalahan"),
+        _l("Maaf, terjadi kesalahan di sisi kami. Silakan coba lagi beberapa saat lagi."),
+    ),
+}
+
+
+def render_error(code: int, message: str | None = None, title: str | None = None):
+    default_title, default_message = MESSAGES.get(code, MESSAGES[500])
+    return (
+        render_template(
+            "errors/error.html",
+            code=code,
+            title=title or default_title,
+            message=message or default_message,
+        ),
+        code,
+    )
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_error(error: CSRFError):
+        return render_error(
+            400,
+            title=_l("Formulir kedaluwarsa"),
+            message=_l(
+                "Formulir ini sudah kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi."
+            ),
+        )
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code in MESSAGES:
+            response = render_error(error.code)
+            if error.code == 405 and error.valid_methods:
+                return (*response, {"Allow": ", ".join(error.valid_methods)})
+            return response
+        return error
+
+    @app.errorhandler(Exception)
+    def unexpected_error(error: Exception):
+        # A failed transaction must not poison the next request on this connection.
+        db.session.rollback()
+        log.exception("Unhandled error")
+        return render_error(500)

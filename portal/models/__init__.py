@@ -1,0 +1,24 @@
+"""SQLAlchemy models, split by topic; import from here."""
+
+from portal.models.access import Role, User
+from portal.models.base import Base, utcnow
+from portal.models.feedback import Attribution, Instrument, Response, Rollup, receipt_code
+from portal.models.org import Counter, DutyShift, Employee, ServiceType, Unit, UnitKind
+
+__all__ = [
+    "Attribution",
+    "Base",
+    "Counter",
+    "DutyShift",
+    "Employee",
+    "Instrument",
+    "Response",
+    "Role",
+    "Rollup",
+    "ServiceType",
+    "Unit",
+    "UnitKind",
+    "User",
+    "receipt_code",
+    "utcnow",
+]

@@ -1,0 +1,45 @@
+"""People who log in: administrators, unit heads and employees."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, ForeignKey, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from portal.models.base import Base, utcnow
+
+
+class Role:
+    ADMIN = "admin"
+    UNIT_HEAD = "unit_head"
+    EMPLOYEE = "employee"
+
+
+class User(UserMixin, Base):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    username: Mapped[str] = mapped_column(String(80), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[str] = mapped_column(String(12))
+    # A unit head sees this unit and everything below it.
+    unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
+    employee_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
+
+    unit = relationship("Unit")
+    employee = relationship("Employee")
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password)
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)

@@ -1,0 +1,134 @@
+"""Instruments, citizens' responses and the rollups of additive statistics."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from enum import StrEnum
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.models.base import Base
+from surveys.instruments import UNSUR_CODES
+from surveys.statistics import COUNT_KEYS
+
+
+class Attribution(StrEnum):
+    """How a response came to name (or not name) the employee who served."""
+
+    ROSTER = "roster"  # the counter's duty roster covered the submission time
+    CARD = "card"  # the citizen scanned the employee's personal QR card
+    NONE = "none"  # counter and unit only
+
+
+class Instrument(Base):
+    """A stored copy of a questionnaire version; responses keep the one they answered."""
+
+    __tablename__ = "instrument"
+    __table_args__ = (UniqueConstraint("code", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40))
+    version: Mapped[int] = mapped_column(Integer)
+    definition: Mapped[dict] = mapped_column(JSON)
+
+
+class Response(Base):
+    """One citizen's answers. The id is generated in the form, so a resubmission is a no-op."""
+
+    __tablename__ = "response"
+    __table_args__ = (
+        Index("ix_response_unit_submitted", "unit_id", "submitted_at"),
+        Index("ix_response_employee_submitted", "employee_id", "submitted_at"),
+        Index("ix_response_counter_submitted", "counter_id", "submitted_at"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
+    submitted_at: Mapped[dt.datetime]  # UTC
+    unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
+    counter_id: Mapped[int | None] = mapped_column(ForeignKey("counter.id"))
+    employee_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))
+    attribution: Mapped[str] = mapped_column(String(10), default=Attribution.NONE)
+    service_type_id: Mapped[int | None] = mapped_column(ForeignKey("service_type.id"))
+    instrument_id: Mapped[int] = mapped_column(ForeignKey("instrument.id"))
+    u1: Mapped[int | None] = mapped_column(SmallInteger)
+    u2: Mapped[int | None] = mapped_column(SmallInteger)
+    u3: Mapped[int | None] = mapped_column(SmallInteger)
+    u4: Mapped[int | None] = mapped_column(SmallInteger)
+    u5: Mapped[int | None] = mapped_column(SmallInteger)
+    u6: Mapped[int | None] = mapped_column(SmallInteger)
+    u7: Mapped[int | None] = mapped_column(SmallInteger)
+    u8: Mapped[int | None] = mapped_column(SmallInteger)
+    u9: Mapped[int | None] = mapped_column(SmallInteger)
+    sex: Mapped[str | None] = mapped_column(String(1))
+    age: Mapped[int | None] = mapped_column(SmallInteger)
+    education: Mapped[str | None] = mapped_column(String(3))
+    occupation: Mapped[str | None] = mapped_column(String(12))
+    comment: Mapped[str | None] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(5), default="id")
+    # HMAC of the client address under a server key: lets us spot one device stuffing
+    # a counter without ever storing the address itself (UU 27/2022).
+    client_hash: Mapped[str | None] = mapped_column(String(64))
+    flags: Mapped[int] = mapped_column(Integer, default=0)
+
+    unit = relationship("Unit")
+    counter = relationship("Counter")
+    employee = relationship("Employee")
+    service_type = relationship("ServiceType")
+    instrument = relationship("Instrument")
+
+    @property
+    def answers(self) -> dict[str, int | None]:
+        return {code: getattr(self, code.lower()) for code in UNSUR_CODES}
+
+    @property
+    def receipt(self) -> str:
+        return receipt_code(self.id)
+
+
+def receipt_code(response_id: uuid.UUID) -> str:
+    """Return the short code a citizen can quote: the first 8 hex digits, grouped."""
+    digits = response_id.hex[:8].upper()
+    return f"{digits[:4]}-{digits[4:]}"
+
+
+rollup_table = Table(
+    "rollup",
+    Base.metadata,
+    Column("id", Integer, primary_key=True),
+    # "2026-07|u12|c3|e45|s7": one row per local month x unit x counter x employee x
+    # service type. A string key keeps the upsert portable: NULLs never collide in a
+    # unique index, so the nullable columns alone could not identify the bucket.
+    Column("bucket_key", String(80), nullable=False, unique=True),
+    Column("month", Date, nullable=False),
+    Column("unit_id", ForeignKey("unit.id"), nullable=False),
+    Column("counter_id", ForeignKey("counter.id")),
+    Column("employee_id", ForeignKey("employee.id")),
+    Column("service_type_id", ForeignKey("service_type.id")),
+    Column("respondents", Integer, nullable=False, default=0),
+    Column("mean_sum", BigInteger, nullable=False, default=0),
+    Column("mean_sq_sum", BigInteger, nullable=False, default=0),
+    *(Column(key, Integer, nullable=False, default=0) for key in COUNT_KEYS),
+    Index("ix_rollup_unit_month", "unit_id", "month"),
+    Index("ix_rollup_employee_month", "employee_id", "month"),
+)
+
+
+class Rollup(Base):
+    """Additive statistics of one monthly bucket (see ``surveys.statistics``)."""
+
+    __table__ = rollup_table

@@ -1,0 +1,1 @@
+"""Public pages that need no login and no survey link."""

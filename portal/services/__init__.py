@@ -1,0 +1,1 @@
+"""Use cases: plain functions that take the session explicitly and own the commit."""

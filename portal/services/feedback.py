@@ -1,0 +1,185 @@
+"""The citizen's side: find what a survey link points at, and store a response."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import uuid
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from portal.models import (
+    Attribution,
+    Counter,
+    Employee,
+    Response,
+    ServiceType,
+    Unit,
+    receipt_code,
+    utcnow,
+)
+from portal.services import instruments, rollups, roster
+from portal.tokens import CARD, COUNTER, LinkClaim
+from surveys.errors import SurveyError
+from surveys.instruments import Instrument
+
+
+class LinkNotFound(SurveyError):
+    """No counter or card was ever issued under this link."""
+
+
+class LinkRevoked(SurveyError):
+    """The link was valid once, but its poster or card has been withdrawn."""
+
+
+@dataclass
+class SurveyTarget:
+    """Everything the survey page needs to know about the place it was opened at."""
+
+    unit: Unit
+    instrument_row: object
+    instrument: Instrument
+    counter: Counter | None = None
+    card_employee: Employee | None = None
+    service_types: list[ServiceType] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Submission:
+    """What the citizen sent, already checked for shape by the form."""
+
+    id: uuid.UUID
+    answers: dict[str, int | None]
+    service_type_id: int | None = None
+    sex: str | None = None
+    age: int | None = None
+    education: str | None = None
+    occupation: str | None = None
+    comment: str | None = None
+    language: str = "id"
+    client_hash: str | None = None
+
+
+@dataclass(frozen=True)
+class Receipt:
+    response_id: uuid.UUID
+    code: str
+    duplicate: bool = False
+
+
+def resolve(session: Session, claim: LinkClaim | None) -> SurveyTarget:
+    """Return the survey target a link points at, or raise LinkNotFound / LinkRevoked."""
+    if claim is None:
+        raise LinkNotFound("Unknown survey link.")
+    if claim.kind == COUNTER:
+        counter = session.get(Counter, claim.target_id)
+        if counter is None:
+            raise LinkNotFound("Unknown survey link.")
+        if claim.version != counter.token_version or not counter.active:
+            raise LinkRevoked("This survey link has been withdrawn.")
+        return target_for(session, counter.unit, counter=counter)
+    assert claim.kind == CARD
+    employee = session.get(Employee, claim.target_id)
+    if employee is None:
+        raise LinkNotFound("Unknown survey link.")
+    if claim.version != employee.card_version or not employee.active:
+        raise LinkRevoked("This survey link has been withdrawn.")
+    return target_for(session, employee.unit, card_employee=employee)
+
+
+def target_for(
+    session: Session,
+    unit: Unit,
+    *,
+    counter: Counter | None = None,
+    card_employee: Employee | None = None,
+) -> SurveyTarget:
+    """Return the survey target for a counter's poster or an employee's card in ``unit``."""
+    row = unit.effective_instrument() or instruments.stored(session)
+    service_types = session.scalars(
+        select(ServiceType)
+        .where(ServiceType.unit_id == unit.id, ServiceType.active)
+        .order_by(ServiceType.name)
+    ).all()
+    return SurveyTarget(
+        unit=unit,
+        instrument_row=row,
+        instrument=instruments.definition_of(row),
+        counter=counter,
+        card_employee=card_employee,
+        service_types=list(service_types),
+    )
+
+
+def serving(session: Session, target: SurveyTarget, at: dt.datetime | None = None):
+    """Return the employee to credit and how they were found: card first, then the roster."""
+    if target.card_employee is not None:
+        return target.card_employee, Attribution.CARD
+    if target.counter is not None:
+        employee = roster.on_duty(session, target.counter, at or utcnow())
+        if employee is not None:
+            return employee, Attribution.ROSTER
+    return None, Attribution.NONE
+
+
+def client_hash(secret: str, address: str, user_agent: str) -> str:
+    """Return a keyed hash of the client: one device is recognisable, its address is not kept."""
+    key = hashlib.sha256(f"client-hash:{secret}".encode()).digest()
+    message = f"{address}|{user_agent}".encode()
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
+
+
+def submit(
+    session: Session,
+    target: SurveyTarget,
+    submission: Submission,
+    *,
+    at: dt.datetime | None = None,
+) -> Receipt:
+    """Store one response and add it to its rollup bucket in a single transaction.
+
+    The submission id comes from the form the citizen was given, so pressing "Kirim"
+    twice, or a retry after a dropped connection, stores the response once.
+    """
+    if session.get(Response, submission.id) is not None:
+        return Receipt(submission.id, receipt_code(submission.id), duplicate=True)
+    answers = target.instrument.clean_answers(submission.answers)
+    at = at or utcnow()
+    employee, attribution = serving(session, target, at)
+    allowed_services = {s.id for s in target.service_types}
+    response = Response(
+        id=submission.id,
+        submitted_at=at,
+        unit_id=target.unit.id,
+        counter_id=target.counter.id if target.counter else None,
+        employee_id=employee.id if employee else None,
+        attribution=attribution,
+        service_type_id=(
+            submission.service_type_id if submission.service_type_id in allowed_services else None
+        ),
+        instrument_id=target.instrument_row.id,
+        sex=submission.sex,
+        age=submission.age,
+        education=submission.education,
+        occupation=submission.occupation,
+        comment=submission.comment,
+        language=submission.language,
+        client_hash=submission.client_hash,
+        **{code.lower(): value for code, value in answers.items()},
+    )
+    session.add(response)
+    try:
+        session.flush()
+        rollups.add(session, response, target.unit.timezone)
+        session.commit()
+    except IntegrityError:
+        # A concurrent request with the same submission id won the race.
+        session.rollback()
+        if session.get(Response, submission.id) is None:
+            raise
+        return Receipt(submission.id, receipt_code(submission.id), duplicate=True)
+    return Receipt(response.id, receipt_code(response.id))

@@ -1,0 +1,93 @@
+"""Additive sufficient statistics of a set of responses.
+
+Every published score can be computed from a few numbers that simply add up across
+responses, months, counters and units (see docs/ARCHITECTURE in shared/): for each
+unsur and answer value, how many respondents chose it; how many respondents there
+were; and the sum and sum of squares of each respondent's own mean answer.
+
+A respondent's own mean is a fraction with a denominator between 1 and 9. Scaled by
+2520 (the least common multiple of 1..9) it is an integer, so the sums stay exact
+integers in the database and merging two slices can never introduce rounding.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from surveys.instruments import SCALE, UNSUR_CODES
+
+MEAN_SCALE = 2520
+
+
+def count_key(code: str, value: int) -> str:
+    """Return the name of the counter for ``value`` answers to unsur ``code``: ``u3_4``."""
+    return f"{code.lower()}_{value}"
+
+
+COUNT_KEYS = tuple(count_key(code, value) for code in UNSUR_CODES for value in SCALE)
+
+
+@dataclass
+class Statistics:
+    """Additive statistics of a slice; ``+`` merges two disjoint slices."""
+
+    respondents: int = 0
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(COUNT_KEYS, 0))
+    mean_sum: int = 0  # sum of respondent means x MEAN_SCALE
+    mean_sq_sum: int = 0  # sum of squared respondent means x MEAN_SCALE**2
+
+    def __add__(self, other: Statistics) -> Statistics:
+        return Statistics(
+            respondents=self.respondents + other.respondents,
+            counts={k: self.counts[k] + other.counts[k] for k in COUNT_KEYS},
+            mean_sum=self.mean_sum + other.mean_sum,
+            mean_sq_sum=self.mean_sq_sum + other.mean_sq_sum,
+        )
+
+    def as_columns(self) -> dict[str, int]:
+        """Return the flat column mapping a rollup row stores."""
+        return {
+            "respondents": self.respondents,
+            "mean_sum": self.mean_sum,
+            "mean_sq_sum": self.mean_sq_sum,
+            **self.counts,
+        }
+
+    @classmethod
+    def from_columns(cls, columns: Mapping[str, int | None]) -> Statistics:
+        return cls(
+            respondents=int(columns.get("respondents") or 0),
+            counts={k: int(columns.get(k) or 0) for k in COUNT_KEYS},
+            mean_sum=int(columns.get("mean_sum") or 0),
+            mean_sq_sum=int(columns.get("mean_sq_sum") or 0),
+        )
+
+    def respondent_mean(self) -> Fraction | None:
+        """Return the average of respondents' own means, or None without respondents."""
+        if not self.respondents:
+            return None
+        return Fraction(self.mean_sum, MEAN_SCALE * self.respondents)
+
+
+def of_response(answers: Mapping[str, int | None]) -> Statistics:
+    """Return the statistics contributed by one response (blanks contribute nothing)."""
+    given = [(code, value) for code, value in answers.items() if value is not None]
+    stats = Statistics()
+    if not given:
+        return stats
+    for code, value in given:
+        stats.counts[count_key(code, value)] += 1
+    scaled_mean = MEAN_SCALE * sum(value for _, value in given) // len(given)
+    stats.respondents = 1
+    stats.mean_sum = scaled_mean
+    stats.mean_sq_sum = scaled_mean * scaled_mean
+    return stats
+
+
+def of_responses(responses: Iterable[Mapping[str, int | None]]) -> Statistics:
+    total = Statistics()
+    for answers in responses:
+        total = total + of_response(answers)
+    return total

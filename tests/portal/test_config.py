@@ -1,0 +1,57 @@
+"""Settings come from the environment; production refuses to guess a secret."""
+
+import pytest
+
+from portal import config
+
+
+def test_the_embedded_default_generates_and_keeps_a_secret(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("PORTAL_ENV", raising=False)
+    first = config.from_environment(str(tmp_path))
+    second = config.from_environment(str(tmp_path))
+    assert first["SECRET_KEY"] == second["SECRET_KEY"] and len(first["SECRET_KEY"]) > 40
+    assert (tmp_path / "secret_key").stat().st_mode & 0o077 == 0
+    assert first["SQLALCHEMY_DATABASE_URI"] == f"sqlite:///{tmp_path / 'portal.sqlite3'}"
+    assert first["RATELIMIT_STORAGE_URI"] == "memory://"
+
+
+def test_production_needs_an_explicit_secret(tmp_path, monkeypatch):
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    with pytest.raises(config.ConfigError, match="SECRET_KEY"):
+        config.from_environment(str(tmp_path))
+    monkeypatch.setenv("SECRET_KEY", "s3cret")
+    settings = config.from_environment(str(tmp_path))
+    assert settings["SESSION_COOKIE_SECURE"] is True
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ("postgres://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql://u@h/db", "postgresql+psycopg://u@h/db"),
+        ("postgresql+psycopg://u@h/db", "postgresql+psycopg://u@h/db"),
+    ],
+)
+def test_database_urls_name_the_psycopg_driver(tmp_path, monkeypatch, given, expected):
+    monkeypatch.setenv("DATABASE_URL", given)
+    monkeypatch.setenv("SECRET_KEY", "x")
+    assert config.from_environment(str(tmp_path))["SQLALCHEMY_DATABASE_URI"] == expected
+
+
+def test_a_malformed_number_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x")
+    monkeypatch.setenv("COMMENT_MAX_LENGTH", "banyak")
+    with pytest.raises(config.ConfigError, match="COMMENT_MAX_LENGTH"):
+        config.from_environment(str(tmp_path))
+
+
+def test_public_base_url_loses_its_trailing_slash(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_KEY", "x")
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://skm.lampungselatankab.go.id/")
+    assert (
+        config.from_environment(str(tmp_path))["PUBLIC_BASE_URL"]
+        == "https://skm.lampungselatankab.go.id"
+    )

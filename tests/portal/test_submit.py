@@ -1,0 +1,279 @@
+"""The citizen's path: open a counter's survey, answer, submit, and be counted."""
+
+import datetime as dt
+import re
+import uuid
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.models import Attribution, Response, Rollup
+from portal.services import rollups
+from surveys import calendar
+from tests import factories
+from tests.conftest import ALL_FOURS, TEST_REDIS_URL, hidden_fields
+
+
+@pytest.fixture
+def loket(session):
+    unit = factories.unit("Pelayanan Pendaftaran Penduduk")
+    counter = factories.counter(unit, "Loket 1 — KTP-el")
+    session.commit()
+    return counter
+
+
+def _responses(session):
+    return session.scalars(select(Response)).all()
+
+
+def _on_duty_now(session, counter, name="Siti Rahmawati"):
+    """Give ``counter`` a shift that covers the current local time."""
+    employee = factories.employee(counter.unit, name)
+    local = calendar.to_local(dt.datetime.now(dt.UTC), counter.unit.timezone)
+    factories.shift(employee, counter, local.date() - dt.timedelta(days=1), "00:00", "00:00")
+    factories.shift(employee, counter, local.date(), "00:00", "00:00")
+    session.commit()
+    return employee
+
+
+def test_survey_page_names_the_place_and_asks_nine_official_questions(client, session, loket):
+    _on_duty_now(session, loket)
+    page = client.get(factories.survey_path(loket))
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Pelayanan Pendaftaran Penduduk" in html and "Loket 1 — KTP-el" in html
+    assert "Petugas yang melayani Anda" in html and "Siti Rahmawati" in html
+    for n in range(1, 10):
+        assert len(re.findall(rf'name="U{n}" type="radio" value="[1-4]"', html)) == 4
+    assert "Bagaimana pendapat Saudara tentang kecepatan waktu dalam memberikan pelayanan?" in html
+    assert "Sangat sopan dan ramah" in html and "Gratis" in html
+    assert '<html lang="id">' in html
+
+
+def test_a_submission_is_stored_attributed_to_the_employee_on_duty_and_counted(
+    citizen, session, loket
+):
+    employee = _on_duty_now(session, loket)
+    result = citizen.submit(
+        factories.survey_path(loket),
+        {**ALL_FOURS, "U9": "2"},
+        comment="  Petugas ramah.  ",
+        sex="P",
+    )
+    assert result.status_code == 303
+    assert "/terima-kasih?kode=" in result.headers["Location"]
+
+    [response] = _responses(session)
+    assert response.counter_id == loket.id and response.unit_id == loket.unit_id
+    assert response.employee_id == employee.id
+    assert response.attribution == Attribution.ROSTER
+    assert response.answers == {**{f"U{n}": 4 for n in range(1, 9)}, "U9": 2}
+    assert response.comment == "Petugas ramah."
+    assert response.sex == "P" and response.language == "id"
+    assert response.instrument.code == "skm-2017"
+    assert abs(response.submitted_at - dt.datetime.now(dt.UTC).replace(tzinfo=None)) < dt.timedelta(
+        minutes=1
+    )
+
+    [bucket] = session.scalars(select(Rollup)).all()
+    assert bucket.respondents == 1 and bucket.u9_2 == 1 and bucket.u1_4 == 1
+    assert bucket.employee_id == employee.id
+
+    thanks = citizen.client.get(result.headers["Location"])
+    assert thanks.status_code == 200
+    assert response.receipt in thanks.get_data(as_text=True)
+
+
+def test_outside_any_shift_the_response_counts_for_counter_and_unit_only(citizen, session, loket):
+    employee = factories.employee(loket.unit)
+    factories.shift(employee, loket, dt.date(2020, 1, 1), "08:00", "16:00")
+    session.commit()
+    citizen.submit(factories.survey_path(loket))
+    [response] = _responses(session)
+    assert response.employee_id is None
+    assert response.attribution == Attribution.NONE
+    assert response.counter_id == loket.id
+
+
+def test_two_employees_on_duty_at_once_credits_neither(citizen, session, loket):
+    _on_duty_now(session, loket, "Siti Rahmawati")
+    _on_duty_now(session, loket, "Ahmad Fauzi")
+    page = citizen.open(factories.survey_path(loket)).get_data(as_text=True)
+    assert "Petugas yang melayani Anda" not in page
+    citizen.submit(factories.survey_path(loket))
+    assert _responses(session)[0].attribution == Attribution.NONE
+
+
+def test_personal_card_credits_its_employee(citizen, session, loket):
+    employee = factories.employee(loket.unit, "Dewi Lestari")
+    session.commit()
+    citizen.submit(factories.card_path(employee))
+    [response] = _responses(session)
+    assert response.employee_id == employee.id
+    assert response.attribution == Attribution.CARD
+    assert response.counter_id is None
+
+
+def test_a_partly_answered_survey_is_accepted_with_blanks_not_zeros(citizen, session, loket):
+    assert citizen.submit(factories.survey_path(loket), {"U1": "3", "U7": "4"}).status_code == 303
+    [response] = _responses(session)
+    assert response.answers["U1"] == 3 and response.answers["U2"] is None
+    [bucket] = session.scalars(select(Rollup)).all()
+    assert bucket.respondents == 1 and bucket.u2_1 == bucket.u2_4 == 0
+
+
+def test_a_submission_without_any_answer_is_refused(citizen, session, loket):
+    page = citizen.submit(factories.survey_path(loket), {})
+    assert page.status_code == 422
+    assert "Jawab setidaknya satu pertanyaan" in page.get_data(as_text=True)
+    assert _responses(session) == []
+
+
+def test_invalid_input_is_refused_with_a_message_per_problem_and_valid_answers_kept(
+    citizen, session, loket
+):
+    answers = {**ALL_FOURS, "U3": "7", "U5": "2"}
+    page = citizen.submit(
+        factories.survey_path(loket), answers, comment="x" * 1001, age="seratus", sex="X"
+    )
+    html = page.get_data(as_text=True)
+    assert page.status_code == 422
+    assert _responses(session) == []
+    assert "Penilaian Anda belum terkirim" in html
+    assert html.count("Pilihan tidak dikenal") >= 2  # U3 and sex
+    assert "Komentar paling banyak 1000 karakter" in html
+    assert "Isi dengan angka" in html
+    # The citizen's valid choices are still selected, and the long comment is still there.
+    assert re.search(
+        r'name="U5" type="radio" value="2" checked|checked[^>]*name="U5"[^>]*value="2"', html
+    ) or re.search(r'<input checked id="U5-1" name="U5" type="radio" value="2">', html)
+    assert re.search(r'<input checked id="U1-3" name="U1" type="radio" value="4">', html)
+    assert "x" * 1001 in html
+
+
+def test_a_comment_of_exactly_the_limit_is_accepted(citizen, session, loket):
+    assert citizen.submit(factories.survey_path(loket), comment="y" * 1000).status_code == 303
+    assert len(_responses(session)[0].comment) == 1000
+
+
+def test_csrf_is_enforced_and_the_answers_survive(client, session, loket):
+    path = factories.survey_path(loket)
+    fields = hidden_fields(client.get(path).get_data(as_text=True))
+    page = client.post(path, data={**ALL_FOURS, "submission_id": fields["submission_id"]})
+    assert page.status_code == 422
+    assert _responses(session) == []
+    html = page.get_data(as_text=True)
+    assert "Formulir sudah terlalu lama terbuka" in html
+    assert re.search(r'<input checked id="U2-3" name="U2" type="radio" value="4">', html)
+    forged = client.post(path, data={**ALL_FOURS, **fields, "csrf_token": "forged"})
+    assert forged.status_code == 422 and _responses(session) == []
+
+
+def test_a_tampered_submission_id_is_refused(citizen, session, loket):
+    page = citizen.submit(factories.survey_path(loket), submission_id="not-a-uuid")
+    assert page.status_code == 422
+    assert "Formulir ini tidak utuh" in page.get_data(as_text=True)
+    assert _responses(session) == []
+
+
+def test_a_double_submit_stores_the_response_once(client, session, loket):
+    path = factories.survey_path(loket)
+    data = {**hidden_fields(client.get(path).get_data(as_text=True)), **ALL_FOURS}
+    first, second = client.post(path, data=data), client.post(path, data=data)
+    assert first.status_code == second.status_code == 303
+    assert first.headers["Location"] == second.headers["Location"]
+    assert len(_responses(session)) == 1
+    assert session.scalar(select(func.sum(Rollup.__table__.c.respondents))) == 1
+
+
+def test_an_unknown_link_is_a_friendly_404(client):
+    for path in ["/s/nonsense", "/s/WyJjIiw5OTksMV0.forged-signature", "/s/" + "a" * 500]:
+        page = client.get(path)
+        assert page.status_code == 404
+        assert "Survei tidak ditemukan" in page.get_data(as_text=True)
+
+
+def test_a_signed_link_to_a_counter_that_does_not_exist_is_a_404(client, app):
+    from portal import links, tokens
+
+    with app.test_request_context():
+        path = links.survey_path(tokens.sign(tokens.COUNTER, 999, 1))
+    assert client.get(path).status_code == 404
+
+
+def test_a_revoked_link_is_a_friendly_410_and_cannot_be_submitted(citizen, session, loket):
+    path = factories.survey_path(loket)
+    page = citizen.open(path)
+    fields = hidden_fields(page.get_data(as_text=True))
+    loket.token_version += 1
+    session.commit()
+    gone = citizen.client.get(path)
+    assert gone.status_code == 410
+    assert "Tautan sudah tidak berlaku" in gone.get_data(as_text=True)
+    assert citizen.client.post(path, data={**fields, **ALL_FOURS}).status_code == 410
+    assert _responses(session) == []
+    assert citizen.client.get(factories.survey_path(loket)).status_code == 200
+
+
+def test_a_forged_receipt_code_is_not_shown(client, loket):
+    path = factories.survey_path(loket) + "/terima-kasih?kode=<script>"
+    assert client.get(path).status_code == 404
+
+
+def test_the_raw_address_is_never_stored_only_a_keyed_hash(citizen, session, loket):
+    citizen.client.environ_base["REMOTE_ADDR"] = "203.0.113.77"
+    citizen.submit(factories.survey_path(loket))
+    [response] = _responses(session)
+    stored = " ".join(str(getattr(response, c.key)) for c in Response.__table__.columns)
+    assert "203.0.113.77" not in stored
+    assert re.fullmatch(r"[0-9a-f]{32}", response.client_hash)
+
+
+def test_the_rollup_matches_a_recomputation_after_several_submissions(citizen, session, loket):
+    _on_duty_now(session, loket)
+    for answers in ({"U1": "1"}, {"U1": "2", "U9": "3"}, ALL_FOURS):
+        citizen.submit(factories.survey_path(loket), answers)
+    incremental = rollups.snapshot(session)
+    rollups.rebuild(session)
+    assert rollups.snapshot(session) == incremental
+
+
+@pytest.mark.parametrize(
+    "app_config", [{"RATELIMIT_ENABLED": True, "SURVEY_SUBMIT_LIMIT": "2 per minute"}]
+)
+def test_submissions_beyond_the_limit_get_a_friendly_429(citizen, session, loket, app_config):
+    path = factories.survey_path(loket)
+    assert [citizen.submit(path).status_code for _ in range(2)] == [303, 303]
+    limited = citizen.submit(path)
+    assert limited.status_code == 429
+    assert "Terlalu banyak permintaan" in limited.get_data(as_text=True)
+    assert citizen.client.get(path).status_code == 200
+    assert len(_responses(session)) == 2
+
+
+REDIS_PREFIX = f"test-{uuid.uuid4().hex}"
+
+
+@pytest.mark.parametrize(
+    "app_config",
+    [
+        {
+            "RATELIMIT_ENABLED": True,
+            "SURVEY_SUBMIT_LIMIT": "2 per minute",
+            "RATELIMIT_STORAGE_URI": TEST_REDIS_URL or "redis://unset",
+            "RATELIMIT_KEY_PREFIX": REDIS_PREFIX,
+        }
+    ],
+)
+@pytest.mark.skipif(
+    not TEST_REDIS_URL, reason="TEST_REDIS_URL is not set: Redis-backed limit skipped"
+)
+def test_the_submission_limit_is_kept_in_redis(citizen, session, loket, app_config):
+    import redis
+
+    path = factories.survey_path(loket)
+    assert [citizen.submit(path).status_code for _ in range(3)] == [303, 303, 429]
+    store = redis.Redis.from_url(TEST_REDIS_URL)
+    keys = store.keys(f"*{REDIS_PREFIX}*")
+    assert keys, "the limiter wrote nothing to Redis"
+    store.delete(*keys)
