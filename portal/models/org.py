@@ -6,9 +6,11 @@ import datetime as dt
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Time
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.models.base import Base, utcnow
+from surveys import nip
+from surveys.errors import InvalidNIP
 
 if TYPE_CHECKING:
     from portal.models.feedback import Instrument
@@ -98,6 +100,21 @@ class Employee(Base):
     card_version: Mapped[int] = mapped_column(Integer, default=1)
 
     unit: Mapped[Unit] = relationship()
+
+    def __init__(self, **kwargs):
+        # The kind decides how the NIP is read, so it is set (default PNS) before the NIP.
+        super().__init__(kind=kwargs.pop("kind", "pns"), **kwargs)
+
+    @validates("nip", "kind")
+    def _check_nip(self, key: str, value: str) -> str:
+        """Refuse a NIP that cannot be real; the kind decides whether digits 13-14 are a month."""
+        if key == "kind":
+            if value not in ("pns", "pppk"):
+                raise InvalidNIP("Employee kind must be 'pns' or 'pppk'.")
+            if self.nip:
+                nip.parse(self.nip, nip.Kind(value))
+            return value
+        return nip.parse(value, nip.Kind(self.kind)).value
 
 
 class DutyShift(Base):
