@@ -76,19 +76,20 @@ def resolve(session: Session, claim: LinkClaim | None) -> SurveyTarget:
     if claim is None:
         raise LinkNotFound("Unknown survey link.")
     if claim.kind == COUNTER:
-        counter = session.get(Counter, claim.target_id)
-        if counter is None:
-            raise LinkNotFound("Unknown survey link.")
-        if claim.version != counter.token_version or not counter.active:
-            raise LinkRevoked("This survey link has been withdrawn.")
+        counter = _issued(session, Counter, claim, "token_version")
         return target_for(session, counter.unit, counter=counter)
     assert claim.kind == CARD
-    employee = session.get(Employee, claim.target_id)
-    if employee is None:
-        raise LinkNotFound("Unknown survey link.")
-    if claim.version != employee.card_version or not employee.active:
-        raise LinkRevoked("This survey link has been withdrawn.")
+    employee = _issued(session, Employee, claim, "card_version")
     return target_for(session, employee.unit, card_employee=employee)
+
+
+def _issued(session: Session, model, claim: LinkClaim, version_attribute: str):
+    found = session.get(model, claim.target_id)
+    if found is None:
+        raise LinkNotFound("Unknown survey link.")
+    if claim.version != getattr(found, version_attribute) or not found.active:
+        raise LinkRevoked("This survey link has been withdrawn.")
+    return found
 
 
 def target_for(
