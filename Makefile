@@ -7,7 +7,9 @@ HOST   ?= 127.0.0.1
 FLASK  := $(BIN)/flask --app wsgi
 export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test lint format install clean
+.PHONY: run test lint format install clean translations
+
+CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,13 +26,22 @@ $(VENV)/.installed-test: $(VENV)/.installed
 
 install: $(VENV)/.installed
 
-run: $(VENV)/.installed
+# Compiled catalogs are build output (git-ignored), made from the .po files in the repo.
+translations/%/LC_MESSAGES/messages.mo: translations/%/LC_MESSAGES/messages.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --statistics -i $< -o $@ -l $*
+
+# After changing user-facing strings: refresh the template and the catalogs, then translate.
+translations: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l --no-location --sort-output --project "Suara Layanan" -o translations/messages.pot .
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --width 100
+
+run: $(VENV)/.installed $(CATALOGS)
 	$(FLASK) db upgrade
 	$(FLASK) demo-data --if-empty
 	$(FLASK) demo-info
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-test
+test: $(VENV)/.installed-test $(CATALOGS)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test

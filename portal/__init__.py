@@ -5,13 +5,12 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from flask import Flask, request, session
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from portal import config
-from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+from portal.extensions import compress, csrf, db, limiter, login_manager, migrate
 
-SUPPORTED_LANGUAGES = ("id",)
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
 
 
@@ -31,28 +30,22 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_errorhandlers(app)
     register_security(app)
     register_commands(app)
-    register_template_helpers(app)
     if app.config["PROXY_FIX_X_FOR"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["PROXY_FIX_X_FOR"], x_proto=1)
     return app
 
 
-def select_locale() -> str:
-    chosen = session.get("lang")
-    if chosen in SUPPORTED_LANGUAGES:
-        return chosen
-    return request.accept_languages.best_match(SUPPORTED_LANGUAGES) or SUPPORTED_LANGUAGES[0]
-
-
 def register_extensions(app: Flask) -> None:
-    from portal import auth, database  # noqa: F401 - database registers SQLite settings
+    from portal import assets, auth, database, i18n  # noqa: F401 - database: SQLite settings
 
     db.init_app(app)
+    compress.init_app(app)
+    assets.init_app(app)
     # Batch mode lets later migrations alter SQLite tables, which lack most ALTER forms.
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    i18n.init_app(app)
     auth.init_login(app, login_manager)
     logging.getLogger("flask-limiter").setLevel(logging.WARNING)
 
@@ -87,9 +80,3 @@ def register_commands(app: Flask) -> None:
     from portal import cli
 
     cli.init_app(app)
-
-
-def register_template_helpers(app: Flask) -> None:
-    from portal import templating
-
-    templating.init_app(app)

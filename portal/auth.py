@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import (
     Blueprint,
     Flask,
@@ -23,6 +21,7 @@ from wtforms.validators import DataRequired, Length
 
 from portal.extensions import db, limiter
 from portal.models import Role
+from portal.navigation import safe_next
 from portal.services import accounts
 
 bp = Blueprint("auth", __name__)
@@ -55,16 +54,6 @@ def home_for(user) -> str:
     return url_for("dashboard.index")
 
 
-def _safe_next(target: str | None) -> str | None:
-    # Only same-site paths: an open redirect would make our login page a phishing tool.
-    if not target:
-        return None
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
-        return None
-    return target
-
-
 def _login_limit() -> str:
     return current_app.config["LOGIN_LIMIT"]
 
@@ -79,7 +68,7 @@ def login():
         user = accounts.authenticate(db.session, form.username.data, form.password.data)
         if user is not None:
             login_user(user)
-            return redirect(_safe_next(request.args.get("next")) or home_for(user))
+            return redirect(safe_next(request.args.get("next")) or home_for(user))
         flash(_l("Nama pengguna atau kata sandi salah."), "error")
     return render_template("auth/login.html", form=form)
 

@@ -65,6 +65,20 @@ def from_environment(instance_path: str) -> dict:
         "PROXY_FIX_X_FOR": _env_int("PROXY_FIX_X_FOR", 0),
         "COMMENT_MAX_LENGTH": _env_int("COMMENT_MAX_LENGTH", 1000),
         "BABEL_DEFAULT_LOCALE": "id",
+        "BABEL_TRANSLATION_DIRECTORIES": str(
+            Path(__file__).resolve().parent.parent / "translations"
+        ),
+        # SP4N-LAPOR!, the national complaint channel; a unit may name its own instead.
+        "COMPLAINT_URL": _env("COMPLAINT_URL", "https://www.lapor.go.id"),
+        "COMPLAINT_NAME": _env("COMPLAINT_NAME", "SP4N-LAPOR!"),
+        "COMPRESS_MIMETYPES": [
+            "text/html",
+            "text/css",
+            "application/javascript",
+            "text/javascript",
+            "image/svg+xml",
+            "application/json",
+        ],
         "BABEL_DEFAULT_TIMEZONE": "Asia/Jakarta",
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",

@@ -2,6 +2,7 @@
 
 from flask import request
 from flask_babel import Babel
+from flask_compress import Compress
 from flask_limiter import Limiter
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -22,3 +23,4 @@ csrf = CSRFProtect()
 limiter = Limiter(key_func=client_address)
 login_manager = LoginManager()
 babel = Babel()
+compress = Compress()

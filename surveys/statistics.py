@@ -91,3 +91,20 @@ def of_responses(responses: Iterable[Mapping[str, int | None]]) -> Statistics:
     for answers in responses:
         total = total + of_response(answers)
     return total
+
+
+# A respondent whose own mean is below 2.6 (65.00 converted, the lower edge of grade C)
+# rated the service "Tidak Baik" overall.
+DISSATISFIED_MEAN_BELOW = Fraction(13, 5)
+
+
+def is_dissatisfied(answers: Mapping[str, int | None]) -> bool:
+    """Return whether one response deserves a pointer to the complaint channel.
+
+    True when the respondent's own mean falls in grade D, or when any unsur got the
+    worst answer: one very bad experience is worth a complaint even if the rest went well.
+    """
+    given = [value for value in answers.values() if value is not None]
+    if not given:
+        return False
+    return min(given) == 1 or Fraction(sum(given), len(given)) < DISSATISFIED_MEAN_BELOW

@@ -12,6 +12,7 @@ import uuid
 
 import pytest
 import sqlalchemy as sa
+from flask.testing import FlaskClient
 from sqlalchemy.pool import StaticPool
 
 from portal import create_app
@@ -56,6 +57,19 @@ def database_url(request):
         admin.dispose()
 
 
+class RequestIsolatedClient(FlaskClient):
+    """Give every request its own application context, as a real server does.
+
+    The fixtures keep an app context open for the test's own database work; without
+    this, each request would reuse it and share ``g`` (the cached locale, the logged-in
+    user) and the database session with the test and with earlier requests.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 def make_app(url: str, engine_options: dict, **overrides):
     config = {
         "TESTING": True,
@@ -67,7 +81,9 @@ def make_app(url: str, engine_options: dict, **overrides):
         "RATELIMIT_STORAGE_URI": "memory://",
         **overrides,
     }
-    return create_app(config)
+    app = create_app(config)
+    app.test_client_class = RequestIsolatedClient
+    return app
 
 
 @pytest.fixture

@@ -94,6 +94,11 @@ class SurveyForm(FlaskForm):
             return False
         return valid
 
+    def described_by(self, field, *hints: str) -> str | bool:
+        """Return the ids of a field's hint and error messages, for ``aria-describedby``."""
+        ids = [*hints, *([f"error-{field.name}"] if field.errors else [])]
+        return " ".join(ids) or False
+
     def item_fields(self):
         return [self[code] for code in self.item_codes]
 

@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, current_app, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
 
 from portal import tokens
 from portal.citizen.forms import build_survey_form
 from portal.errors import render_error
 from portal.extensions import csrf, db, limiter
+from portal.i18n import current_language
 from portal.services import feedback
 
 bp = Blueprint("citizen", __name__, url_prefix="/s")
@@ -20,6 +30,7 @@ bp = Blueprint("citizen", __name__, url_prefix="/s")
 csrf.exempt(bp)
 
 RECEIPT = re.compile(r"^[0-9A-F]{4}-[0-9A-F]{4}$")
+LAST_RECEIPT = "last_receipt"
 
 
 def _target_or_error(token: str):
@@ -47,7 +58,7 @@ def survey(token: str):
     target, error = _target_or_error(token)
     if error:
         return error
-    language = str(get_locale())
+    language = current_language()
     form = build_survey_form(
         target.instrument,
         language,
@@ -63,7 +74,14 @@ def survey(token: str):
         receipt = feedback.submit(
             db.session, target, form.submission(language=language, client_hash=client)
         )
-        return redirect(url_for(".thanks", token=token, kode=receipt.code), code=303)
+        # Only this browser learns how its own answers came out; the URL carries no score.
+        session[LAST_RECEIPT] = {"code": receipt.code, "dissatisfied": receipt.dissatisfied}
+        thanks_url = url_for(".thanks", token=token, kode=receipt.code)
+        if request.accept_mimetypes.best == "application/json":
+            # survey.js submitted in the background; it navigates itself, so following
+            # a redirect would fetch the thank-you page twice over a slow network.
+            return jsonify(receipt=receipt.code, next=thanks_url)
+        return redirect(thanks_url, code=303)
     serving, _ = feedback.serving(db.session, target)
     status = 422 if request.method == "POST" else 200
     return render_template("citizen/survey.html", form=form, target=target, serving=serving), status
@@ -77,4 +95,14 @@ def thanks(token: str):
     code = request.args.get("kode", "")
     if not RECEIPT.match(code):
         abort(404)
-    return render_template("citizen/thanks.html", target=target, receipt=code)
+    last = session.get(LAST_RECEIPT) or {}
+    default = feedback.ComplaintChannel(
+        current_app.config["COMPLAINT_NAME"], current_app.config["COMPLAINT_URL"]
+    )
+    return render_template(
+        "citizen/thanks.html",
+        target=target,
+        receipt=code,
+        dissatisfied=last.get("code") == code and last.get("dissatisfied", False),
+        complaint=feedback.complaint_channel(target.unit, default),
+    )

@@ -24,6 +24,7 @@ from portal.models import (
 )
 from portal.services import instruments, rollups, roster
 from portal.tokens import CARD, COUNTER, LinkClaim
+from surveys import statistics
 from surveys.errors import SurveyError
 from surveys.instruments import Instrument
 
@@ -68,7 +69,22 @@ class Submission:
 class Receipt:
     response_id: uuid.UUID
     code: str
+    dissatisfied: bool
     duplicate: bool = False
+
+
+@dataclass(frozen=True)
+class ComplaintChannel:
+    name: str
+    url: str
+
+
+def complaint_channel(unit: Unit, default: ComplaintChannel) -> ComplaintChannel:
+    """Return the unit's own complaint channel, an ancestor's, or the national default."""
+    for owner in reversed(unit.lineage()):
+        if owner.complaint_url:
+            return ComplaintChannel(owner.name, owner.complaint_url)
+    return default
 
 
 def resolve(session: Session, claim: LinkClaim | None) -> SurveyTarget:
@@ -146,8 +162,9 @@ def submit(
     The submission id comes from the form the citizen was given, so pressing "Kirim"
     twice, or a retry after a dropped connection, stores the response once.
     """
-    if session.get(Response, submission.id) is not None:
-        return Receipt(submission.id, receipt_code(submission.id), duplicate=True)
+    existing = session.get(Response, submission.id)
+    if existing is not None:
+        return _receipt(existing, duplicate=True)
     answers = target.instrument.clean_answers(submission.answers)
     at = at or utcnow()
     employee, attribution = serving(session, target, at)
@@ -180,7 +197,17 @@ def submit(
     except IntegrityError:
         # A concurrent request with the same submission id won the race.
         session.rollback()
-        if session.get(Response, submission.id) is None:
+        existing = session.get(Response, submission.id)
+        if existing is None:
             raise
-        return Receipt(submission.id, receipt_code(submission.id), duplicate=True)
-    return Receipt(response.id, receipt_code(response.id))
+        return _receipt(existing, duplicate=True)
+    return _receipt(response)
+
+
+def _receipt(response: Response, *, duplicate: bool = False) -> Receipt:
+    return Receipt(
+        response.id,
+        receipt_code(response.id),
+        dissatisfied=statistics.is_dissatisfied(response.answers),
+        duplicate=duplicate,
+    )
