@@ -24,6 +24,11 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
+# axe-core for the accessibility tests; without npm those tests skip and say why.
+node_modules/.installed: package.json package-lock.json
+	@if command -v npm >/dev/null; then npm ci --no-audit --no-fund --silent && touch $@; \
+	else echo "npm not found: accessibility (axe) tests will be skipped"; fi
+
 install: $(VENV)/.installed
 
 # Compiled catalogs are build output (git-ignored), made from the .po files in the repo.
@@ -41,7 +46,7 @@ run: $(VENV)/.installed $(CATALOGS)
 	$(FLASK) demo-info
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.installed-test $(CATALOGS)
+test: $(VENV)/.installed-test $(CATALOGS) node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.installed-test

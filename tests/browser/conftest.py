@@ -53,25 +53,80 @@ def chromium_path():
     return CHROMIUM
 
 
-@pytest.fixture
-def live_portal(tmp_path, monkeypatch):
-    """Yield (app, base_url) for a migrated portal with demo data, served on loopback."""
-    from flask_migrate import upgrade
+class RequestLog:
+    """WSGI middleware that records every request the server receives, and its size.
 
-    monkeypatch.setenv("SECRET_KEY", "browser-test-secret")
-    server_app = create_app(
+    Counting on the server sees what the browser really asked for, including the
+    requests a browser makes on its own (``/favicon.ico``).
+    """
+
+    def __init__(self, app):
+        self.app = app
+        self.entries: list[tuple[str, int]] = []
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        record = [0]
+
+        def counting_start_response(status, headers, exc_info=None):
+            record[0] += len(status) + sum(len(k) + len(v) + 4 for k, v in headers)
+            return start_response(status, headers, exc_info)
+
+        body = self.app(environ, counting_start_response)
+        try:
+            for chunk in body:
+                record[0] += len(chunk)
+                yield chunk
+        finally:
+            if hasattr(body, "close"):
+                body.close()  # WSGI: the server must close what the app returned
+            self.entries.append((path, record[0]))
+
+    def clear(self) -> None:
+        self.entries.clear()
+
+
+SECRET = "browser-test-secret"
+
+
+def _portal(database: Path):
+    return create_app(
         {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'browser.sqlite3'}",
+            "SECRET_KEY": SECRET,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
             "RATELIMIT_ENABLED": False,
         }
     )
+
+
+@pytest.fixture(scope="session")
+def demo_database(tmp_path_factory) -> Path:
+    """Build a migrated database with the demo data once; each test gets a copy."""
+    from flask_migrate import upgrade
+
+    path = tmp_path_factory.mktemp("demo") / "demo.sqlite3"
+    app = _portal(path)
+    with app.app_context():
+        upgrade(directory=MIGRATIONS_DIR)
+    result = app.test_cli_runner().invoke(args=["demo-data"])
+    assert result.exit_code == 0, result.output
+    with app.app_context():
+        db.engine.dispose()  # checkpoints the WAL into the file before it is copied
+    return path
+
+
+@pytest.fixture
+def live_portal(demo_database, tmp_path, monkeypatch):
+    """Yield (app, base_url) for a portal with the demo data, served on loopback."""
+    monkeypatch.setenv("SECRET_KEY", SECRET)
+    database = tmp_path / "portal.sqlite3"
+    shutil.copyfile(demo_database, database)
+    server_app = _portal(database)
+    server_app.request_log = RequestLog(server_app.wsgi_app)
+    server_app.wsgi_app = server_app.request_log
     server = make_server("127.0.0.1", 0, server_app, threaded=True)
     base_url = f"http://127.0.0.1:{server.server_port}"
     server_app.config["PUBLIC_BASE_URL"] = base_url
-    with server_app.app_context():
-        upgrade(directory=MIGRATIONS_DIR)
-    result = server_app.test_cli_runner().invoke(args=["demo-data"])
-    assert result.exit_code == 0, result.output
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -98,12 +153,22 @@ def browser(chromium_path):
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(**PHONE, locale="id-ID")
+    context = browser.new_context(**PHONE, locale="id-ID", bypass_csp=True)
     page = context.new_page()
     try:
         yield page
     finally:
         context.close()
+
+
+def printed_survey_url(app, counter_name: str) -> str:
+    """Return the survey URL that ``make run`` prints (and the QR code holds) for a counter."""
+    import re
+
+    output = app.test_cli_runner().invoke(args=["demo-info"]).output
+    match = re.search(rf"^survey: (\S+)  .+ / {re.escape(counter_name)}$", output, re.M)
+    assert match, output
+    return match.group(1)
 
 
 def screenshot(page, name: str) -> Path:

@@ -6,21 +6,14 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Attribution, Response
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import printed_survey_url, screenshot
 
 ANSWERS = {"U1": 4, "U2": 3, "U3": 3, "U4": 4, "U5": 4, "U6": 4, "U7": 4, "U8": 2, "U9": 3}
 
 
-def _printed_survey_url(app, counter_name: str) -> str:
-    output = app.test_cli_runner().invoke(args=["demo-info"]).output
-    match = re.search(rf"^survey: (\S+)  .+ / {re.escape(counter_name)}$", output, re.M)
-    assert match, output
-    return match.group(1)
-
-
 def test_a_citizen_answers_the_survey_by_tapping_and_is_thanked(live_portal, phone):
     app, base_url = live_portal
-    url = _printed_survey_url(app, "Loket UGD 24 Jam")
+    url = printed_survey_url(app, "Loket UGD 24 Jam")
     assert url.startswith(base_url + "/s/")
 
     phone.goto(url)
@@ -30,13 +23,23 @@ def test_a_citizen_answers_the_survey_by_tapping_and_is_thanked(live_portal, pho
     assert phone.locator("fieldset.question").count() == 9
     screenshot(phone, "survey-phone-360x740.png")
 
-    for code, value in ANSWERS.items():
+    progress = phone.locator("[data-progress-text]")
+    assert progress.inner_text() == "0 dari 9 pertanyaan terjawab"
+    for number, (code, value) in enumerate(ANSWERS.items(), start=1):
         choice = phone.locator(f"label:has(input[name='{code}'][value='{value}'])")
         choice.scroll_into_view_if_needed()
         box = choice.bounding_box()
         assert box["height"] >= 48 and box["width"] >= 300, (code, box)
         choice.tap()
         assert phone.locator(f"input[name='{code}'][value='{value}']").is_checked()
+        assert progress.inner_text() == f"{number} dari 9 pertanyaan terjawab"
+        if number < 9:
+            # After a tap the next question is brought up to the top of the screen.
+            phone.wait_for_function(
+                "(id) => Math.abs(document.getElementById(id).getBoundingClientRect().top) < 120",
+                arg=f"field-U{number + 1}",
+                timeout=3000,
+            )
 
     phone.locator("button.submit").tap()
     phone.wait_for_url(re.compile(r"/terima-kasih\?kode="))
