@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from portal.extensions import db
 from portal.models import Attribution, Response
-from tests.browser.conftest import printed_survey_url, screenshot
+from tests.browser.conftest import PHONE, printed_survey_url, screenshot
 
 ANSWERS = {"U1": 4, "U2": 3, "U3": 3, "U4": 4, "U5": 4, "U6": 4, "U7": 4, "U8": 2, "U9": 3}
 
@@ -54,3 +54,17 @@ def test_a_citizen_answers_the_survey_by_tapping_and_is_thanked(live_portal, pho
         assert response.attribution == Attribution.ROSTER
         assert response.employee.name == serving
         assert response.counter.name == "Loket UGD 24 Jam"
+
+
+def test_the_survey_works_with_javascript_switched_off(live_portal, browser):
+    app, _ = live_portal
+    context = browser.new_context(**PHONE, java_script_enabled=False)
+    page = context.new_page()
+    page.goto(printed_survey_url(app, "Loket 1 — KTP-el"))
+    assert page.locator("[data-progress]").is_hidden()
+    for code in ANSWERS:
+        page.locator(f"label:has(input[name='{code}'][value='2'])").tap()
+    page.locator("button.submit").tap()
+    page.wait_for_url(re.compile(r"/terima-kasih\?kode="))
+    assert page.locator(".complaint").is_visible()  # all "2": a dissatisfied citizen
+    context.close()

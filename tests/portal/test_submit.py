@@ -277,3 +277,33 @@ def test_the_submission_limit_is_kept_in_redis(citizen, session, loket, app_conf
     keys = store.keys(f"*{REDIS_PREFIX}*")
     assert keys, "the limiter wrote nothing to Redis"
     store.delete(*keys)
+
+
+def test_a_dissatisfied_citizen_is_pointed_to_the_complaint_channel(citizen, session, loket):
+    path = factories.survey_path(loket)
+    thanks = citizen.client.get(citizen.submit(path, {**ALL_FOURS, "U3": "1"}).headers["Location"])
+    html = thanks.get_data(as_text=True)
+    assert "Kami mohon maaf" in html and 'href="https://www.lapor.go.id"' in html
+    assert "SP4N-LAPOR!" in html
+
+    satisfied = citizen.client.get(citizen.submit(path).headers["Location"]).get_data(as_text=True)
+    assert "Kami mohon maaf" not in satisfied
+    assert 'href="https://www.lapor.go.id"' in satisfied  # offered, not pressed
+
+
+def test_the_units_own_complaint_channel_wins_over_the_national_one(citizen, session, loket):
+    loket.unit.complaint_url = "https://pengaduan.lampungselatankab.go.id"
+    session.commit()
+    result = citizen.submit(factories.survey_path(loket), {"U1": "1"})
+    html = citizen.client.get(result.headers["Location"]).get_data(as_text=True)
+    assert 'href="https://pengaduan.lampungselatankab.go.id"' in html
+    assert "lapor.go.id" not in html
+
+
+def test_the_low_score_note_is_only_for_the_browser_that_answered(
+    citizen, client, app, session, loket
+):
+    result = citizen.submit(factories.survey_path(loket), {"U1": "1"})
+    other_browser = app.test_client()
+    html = other_browser.get(result.headers["Location"]).get_data(as_text=True)
+    assert "Kami mohon maaf" not in html
