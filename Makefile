@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 FLASK  := $(BIN)/flask --app wsgi
 export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test lint format install clean translations
+.PHONY: run test lint format install clean translations bench-page
 
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
@@ -49,9 +49,12 @@ run: $(VENV)/.installed $(CATALOGS)
 test: $(VENV)/.installed-test $(CATALOGS) node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+bench-page: $(VENV)/.installed-test $(CATALOGS)
+	$(BIN)/python -m bench.page_weight
+
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check portal surveys tests wsgi.py
-	$(BIN)/ruff format --check portal surveys tests wsgi.py
+	$(BIN)/ruff check portal surveys tests bench wsgi.py
+	$(BIN)/ruff format --check portal surveys tests bench wsgi.py
 
 format: $(VENV)/.installed-test
 	$(BIN)/ruff format portal surveys tests wsgi.py

@@ -83,9 +83,8 @@ def main() -> None:
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            print(
-                f"survey page, cold load, 360x740 phone (budget: {BUDGET[0]} requests, {BUDGET[1]} bytes)"
-            )
+            requests, size = BUDGET
+            print(f"survey page, cold load, 360x740 phone (budget: {requests} requests, {size} B)")
             print(f"{'case':<36}{'requests':>9}{'bytes':>9}")
             for language in ("id", "en"):
                 ours = measure(browser, url, language=language)
