@@ -2,13 +2,21 @@
 
 from portal.models.access import Role, User
 from portal.models.base import Base, utcnow
-from portal.models.feedback import Attribution, Instrument, Response, Rollup, receipt_code
+from portal.models.feedback import (
+    Attribution,
+    DailyRollup,
+    Instrument,
+    Response,
+    Rollup,
+    receipt_code,
+)
 from portal.models.org import Counter, DutyShift, Employee, ServiceType, Unit, UnitKind
 
 __all__ = [
     "Attribution",
     "Base",
     "Counter",
+    "DailyRollup",
     "DutyShift",
     "Employee",
     "Instrument",

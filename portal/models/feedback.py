@@ -106,29 +106,39 @@ def receipt_code(response_id: uuid.UUID) -> str:
     return f"{digits[:4]}-{digits[4:]}"
 
 
-rollup_table = Table(
-    "rollup",
-    Base.metadata,
-    Column("id", Integer, primary_key=True),
-    # "2026-07|u12|c3|e45|s7": one row per local month x unit x counter x employee x
-    # service type. A string key keeps the upsert portable: NULLs never collide in a
-    # unique index, so the nullable columns alone could not identify the bucket.
-    Column("bucket_key", String(80), nullable=False, unique=True),
-    Column("month", Date, nullable=False),
-    Column("unit_id", ForeignKey("unit.id"), nullable=False),
-    Column("counter_id", ForeignKey("counter.id")),
-    Column("employee_id", ForeignKey("employee.id")),
-    Column("service_type_id", ForeignKey("service_type.id")),
-    Column("respondents", Integer, nullable=False, default=0),
-    Column("mean_sum", BigInteger, nullable=False, default=0),
-    Column("mean_sq_sum", BigInteger, nullable=False, default=0),
-    *(Column(key, Integer, nullable=False, default=0) for key in COUNT_KEYS),
-    Index("ix_rollup_unit_month", "unit_id", "month"),
-    Index("ix_rollup_employee_month", "employee_id", "month"),
-)
+def _rollup_table(name: str, period_column: str) -> Table:
+    """Return a rollup table whose rows hold the statistics of one bucket.
+
+    The key (``2026-07|u12|c3|e45|s7``) names period x unit x counter x employee x
+    service type. A string key keeps the upsert portable: NULLs never collide in a
+    unique index, so the nullable columns alone could not identify the bucket.
+    """
+    return Table(
+        name,
+        Base.metadata,
+        Column("id", Integer, primary_key=True),
+        Column("bucket_key", String(80), nullable=False, unique=True),
+        Column(period_column, Date, nullable=False),
+        Column("unit_id", ForeignKey("unit.id"), nullable=False),
+        Column("counter_id", ForeignKey("counter.id")),
+        Column("employee_id", ForeignKey("employee.id")),
+        Column("service_type_id", ForeignKey("service_type.id")),
+        Column("respondents", Integer, nullable=False, default=0),
+        Column("mean_sum", BigInteger, nullable=False, default=0),
+        Column("mean_sq_sum", BigInteger, nullable=False, default=0),
+        *(Column(key, Integer, nullable=False, default=0) for key in COUNT_KEYS),
+        Index(f"ix_{name}_unit_{period_column}", "unit_id", period_column),
+        Index(f"ix_{name}_employee_{period_column}", "employee_id", period_column),
+    )
 
 
 class Rollup(Base):
-    """Additive statistics of one monthly bucket (see ``surveys.statistics``)."""
+    """Monthly buckets: every standard period (month, triwulan, semester, year)."""
 
-    __table__ = rollup_table
+    __table__ = _rollup_table("rollup", "month")
+
+
+class DailyRollup(Base):
+    """Daily buckets: the ragged edges of date ranges, and weekly trends."""
+
+    __table__ = _rollup_table("rollup_day", "day")

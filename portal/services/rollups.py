@@ -1,110 +1,156 @@
-"""Keep the rollup table equal to the sum of the raw responses.
+"""Keep the rollup tables equal to the sums of the raw responses.
 
-``add`` runs inside the submit transaction, so a response and its statistics are
-stored together or not at all. ``rebuild`` recomputes everything from the responses,
-which stay the source of truth; a test checks the two paths agree.
+Two grains: monthly buckets answer every standard period from a handful of rows;
+daily buckets answer the ragged edges of date ranges and weekly trends. ``add`` runs
+inside the submit transaction, so a response and its statistics are stored together
+or not at all. ``rebuild`` recomputes both from the responses, which stay the source
+of truth; a test checks that the two paths agree.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import delete, insert, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from portal.models import Response, Rollup, Unit
+from portal.models import DailyRollup, Response, Rollup, Unit
 from surveys import calendar, statistics
+from surveys.instruments import SCALE, UNSUR_CODES
 
-_TABLE = Rollup.__table__
-_SUMMED = ("respondents", "mean_sum", "mean_sq_sum", *statistics.COUNT_KEYS)
+SUMMED = ("respondents", "mean_sum", "mean_sq_sum", *statistics.COUNT_KEYS)
 
 
 @dataclass(frozen=True)
-class BucketKey:
-    month: dt.date
-    unit_id: int
-    counter_id: int | None
-    employee_id: int | None
-    service_type_id: int | None
+class Grain:
+    table: object
+    period_column: str
+    key_format: str
 
-    def __str__(self) -> str:
-        def part(prefix: str, value: int | None) -> str:
-            return f"{prefix}{value if value is not None else '-'}"
-
-        return "|".join(
-            [
-                self.month.strftime("%Y-%m"),
-                part("u", self.unit_id),
-                part("c", self.counter_id),
-                part("e", self.employee_id),
-                part("s", self.service_type_id),
-            ]
-        )
-
-    def columns(self) -> dict:
-        return {
-            "bucket_key": str(self),
-            "month": self.month,
-            "unit_id": self.unit_id,
-            "counter_id": self.counter_id,
-            "employee_id": self.employee_id,
-            "service_type_id": self.service_type_id,
-        }
+    def period_of(self, local_day: dt.date) -> dt.date:
+        return local_day.replace(day=1) if self.period_column == "month" else local_day
 
 
-def bucket_of(response: Response, zone: str) -> BucketKey:
-    return BucketKey(
-        month=calendar.local_month(response.submitted_at, zone),
-        unit_id=response.unit_id,
-        counter_id=response.counter_id,
-        employee_id=response.employee_id,
-        service_type_id=response.service_type_id,
+MONTHLY = Grain(Rollup.__table__, "month", "%Y-%m")
+DAILY = Grain(DailyRollup.__table__, "day", "%Y-%m-%d")
+GRAINS = (MONTHLY, DAILY)
+
+
+def _key(grain: Grain, period: dt.date, unit, counter, employee, service) -> str:
+    def part(prefix: str, value: int | None) -> str:
+        return f"{prefix}{value if value is not None else '-'}"
+
+    return "|".join(
+        [
+            period.strftime(grain.key_format),
+            part("u", unit),
+            part("c", counter),
+            part("e", employee),
+            part("s", service),
+        ]
     )
+
+
+def _row(grain: Grain, local_day: dt.date, response_ids: tuple) -> dict:
+    period = grain.period_of(local_day)
+    unit, counter, employee, service = response_ids
+    return {
+        "bucket_key": _key(grain, period, *response_ids),
+        grain.period_column: period,
+        "unit_id": unit,
+        "counter_id": counter,
+        "employee_id": employee,
+        "service_type_id": service,
+    }
+
+
+def _ids(response: Response) -> tuple:
+    return (response.unit_id, response.counter_id, response.employee_id, response.service_type_id)
 
 
 def add(session: Session, response: Response, zone: str) -> None:
-    """Add one response's statistics to its bucket, creating the bucket if needed."""
+    """Add one response's statistics to its monthly and daily buckets."""
     stats = statistics.of_response(response.answers)
     if not stats.respondents:
         return
-    row = {**bucket_of(response, zone).columns(), **stats.as_columns()}
+    columns = stats.as_columns()
+    changed = [name for name in SUMMED if columns[name]]
+    local_day = calendar.to_local(response.submitted_at, zone).date()
     dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":
-        stmt = postgresql.insert(_TABLE).values(row)
-    elif dialect == "sqlite":
-        stmt = sqlite.insert(_TABLE).values(row)
-    else:  # pragma: no cover - only the two supported databases reach here
-        raise RuntimeError(f"Unsupported database dialect {dialect!r}.")
-    # Only the non-zero statistics need adding; the rest of the wide row stays as it is.
-    changed = [name for name in _SUMMED if row[name]]
-    stmt = stmt.on_conflict_do_update(
-        index_elements=["bucket_key"],
-        set_={name: _TABLE.c[name] + stmt.excluded[name] for name in changed},
-    )
-    session.execute(stmt)
+    for grain in GRAINS:
+        row = {**_row(grain, local_day, _ids(response)), **columns}
+        if dialect == "postgresql":
+            stmt = postgresql.insert(grain.table).values(row)
+        elif dialect == "sqlite":
+            stmt = sqlite.insert(grain.table).values(row)
+        else:  # pragma: no cover - only the two supported databases reach here
+            raise RuntimeError(f"Unsupported database dialect {dialect!r}.")
+        # Only the non-zero statistics need adding; the rest of the wide row stays.
+        stmt = stmt.on_conflict_do_update(
+            index_elements=["bucket_key"],
+            set_={name: grain.table.c[name] + stmt.excluded[name] for name in changed},
+        )
+        session.execute(stmt)
 
 
-def rebuild(session: Session, *, batch: int = 5000) -> int:
-    """Recompute every rollup row from the raw responses; return how many rows were written."""
+_ANSWER_COLUMNS = tuple(getattr(Response, code.lower()) for code in UNSUR_CODES)
+_COUNT_INDEX = {
+    (code, value): SUMMED.index(statistics.count_key(code, value))
+    for code in UNSUR_CODES
+    for value in SCALE
+}
+
+
+def rebuild(session: Session, *, batch: int = 10_000) -> int:
+    """Recompute every rollup row from the raw responses; return how many rows were written.
+
+    Streams the responses in batches and keeps plain lists per bucket: a million
+    responses rebuild in seconds, not minutes.
+    """
     zones = dict(session.execute(select(Unit.id, Unit.timezone)).all())
-    totals: dict[BucketKey, statistics.Statistics] = defaultdict(statistics.Statistics)
-    for response in session.scalars(select(Response).execution_options(yield_per=batch)):
-        stats = statistics.of_response(response.answers)
-        if stats.respondents:
-            key = bucket_of(response, zones[response.unit_id])
-            totals[key] = totals[key] + stats
-    session.execute(delete(_TABLE))
-    rows = [{**key.columns(), **stats.as_columns()} for key, stats in totals.items()]
-    for start in range(0, len(rows), batch):
-        session.execute(insert(_TABLE), rows[start : start + batch])
+    totals: dict[Grain, dict[tuple, list[int]]] = {grain: {} for grain in GRAINS}
+    query = select(
+        Response.submitted_at,
+        Response.unit_id,
+        Response.counter_id,
+        Response.employee_id,
+        Response.service_type_id,
+        *_ANSWER_COLUMNS,
+    ).execution_options(yield_per=batch)
+    for row in session.execute(query):
+        answers = row[5:]
+        pairs = zip(UNSUR_CODES, answers, strict=True)
+        given = [(code, value) for code, value in pairs if value is not None]
+        if not given:
+            continue
+        scaled_mean = statistics.MEAN_SCALE * sum(v for _, v in given) // len(given)
+        local_day = calendar.to_local(row[0], zones[row[1]]).date()
+        ids = tuple(row[1:5])
+        for grain in GRAINS:
+            bucket = totals[grain].setdefault((grain.period_of(local_day), ids), [0] * len(SUMMED))
+            bucket[0] += 1
+            bucket[1] += scaled_mean
+            bucket[2] += scaled_mean * scaled_mean
+            for item in given:
+                bucket[_COUNT_INDEX[item]] += 1
+    written = 0
+    for grain in GRAINS:
+        session.execute(delete(grain.table))
+        rows = [
+            {**_row(grain, period, ids), **dict(zip(SUMMED, values, strict=True))}
+            for (period, ids), values in totals[grain].items()
+        ]
+        for start in range(0, len(rows), batch):
+            session.execute(insert(grain.table), rows[start : start + batch])
+        written += len(rows)
     session.commit()
-    return len(rows)
+    return written
 
 
-def snapshot(session: Session) -> dict[str, dict[str, int]]:
+def snapshot(session: Session, grain: Grain = MONTHLY) -> dict[str, dict[str, int]]:
     """Return every bucket's statistics by key, for comparing two ways of computing them."""
-    result = session.execute(select(_TABLE.c.bucket_key, *(_TABLE.c[n] for n in _SUMMED)))
-    return {row.bucket_key: {n: int(getattr(row, n)) for n in _SUMMED} for row in result}
+    table = grain.table
+    result = session.execute(select(table.c.bucket_key, *(table.c[n] for n in SUMMED)))
+    return {row.bucket_key: {n: int(getattr(row, n)) for n in SUMMED} for row in result}
