@@ -1,0 +1,247 @@
+"""What is the score of this slice? Asked once here, for every page, export and API.
+
+A slice is a scope (a unit with or without the units below it, a counter, an employee
+or a service type) over a period on the local calendar. Its statistics are SQL SUMs
+over rollup rows: monthly buckets for the whole months of the period, daily buckets
+for the ragged edges of a date range and for weekly trends. ``surveys.scoring`` then
+turns the summed statistics into the published numbers. No response is ever read here,
+so a report costs the same however many responses are stored.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from portal.models import Counter, Employee, ServiceType, Unit
+from portal.services import rollups
+from portal.services.org import subtree_ids
+from surveys import scoring
+from surveys.errors import SurveyError
+from surveys.periods import Period
+from surveys.statistics import Statistics
+
+SCOPE_KINDS = {"unit": Unit, "counter": Counter, "employee": Employee, "service_type": ServiceType}
+BREAKDOWNS = ("unit", "counter", "employee", "service_type")
+_KEY_COLUMN = {
+    "counter": "counter_id",
+    "employee": "employee_id",
+    "service_type": "service_type_id",
+}
+
+
+class ScopeNotFound(SurveyError):
+    """The unit, counter, employee or service type asked about does not exist."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    kind: str  # one of SCOPE_KINDS
+    id: int
+    with_children: bool = True  # for units: include every unit below
+
+    def __post_init__(self):
+        if self.kind not in SCOPE_KINDS:
+            raise ScopeNotFound(f"Unknown scope kind {self.kind!r}.")
+
+
+@dataclass(frozen=True)
+class SliceReport:
+    """The published numbers of one slice, and how far to trust them."""
+
+    scope: Scope
+    name: str
+    period: Period
+    statistics: Statistics = field(repr=False)
+    score: scoring.Score
+    adequacy: scoring.Adequacy | None = None
+    # Employee scopes only: the index over U6 and U7, and whether there are enough
+    # responses to show a number about this person at all.
+    personal: scoring.Score | None = None
+    sufficient: bool | None = None
+    minimum_for_person: int | None = None
+
+    @property
+    def respondents(self) -> int:
+        return self.score.respondents
+
+    @property
+    def weakest(self) -> scoring.UnsurScore | None:
+        return self.score.weakest
+
+
+def _record(session: Session, scope: Scope):
+    found = session.get(SCOPE_KINDS[scope.kind], scope.id)
+    if found is None:
+        raise ScopeNotFound(f"No {scope.kind} with id {scope.id}.")
+    return found
+
+
+def _conditions(session: Session, scope: Scope, table) -> list:
+    if scope.kind == "unit":
+        ids = subtree_ids(session, scope.id) if scope.with_children else [scope.id]
+        return [table.c.unit_id.in_(ids)]
+    return [table.c[_KEY_COLUMN[scope.kind]] == scope.id]
+
+
+def _sums(table, key=None):
+    columns = [func.coalesce(func.sum(table.c[name]), 0).label(name) for name in rollups.SUMMED]
+    return select(*([key] if key is not None else []), *columns)
+
+
+def _collect(
+    session: Session, scope: Scope, period: Period, key: str | None = None, *, daily_only=False
+) -> dict[object, Statistics]:
+    """Return summed statistics per value of ``key`` (a rollup column, "date" or None)."""
+    parts: list[tuple[rollups.Grain, dt.date, dt.date]] = []
+    months = None if daily_only else period.whole_months()
+    if months:
+        parts.append((rollups.MONTHLY, *months))
+        parts += [(rollups.DAILY, a, b) for a, b in period.loose_days()]
+    else:
+        parts.append((rollups.DAILY, period.start, period.end))
+    totals: dict[object, Statistics] = {}
+    for grain, start, end in parts:
+        table = grain.table
+        when = table.c[grain.period_column]
+        column = when if key == "date" else (table.c[key] if key else None)
+        query = _sums(table, column).where(
+            *_conditions(session, scope, table), when >= start, when < end
+        )
+        if column is not None:
+            query = query.group_by(column)
+        for row in session.execute(query):
+            mapping = row._mapping
+            stats = Statistics.from_columns(mapping)
+            if not stats.respondents:
+                continue
+            group = mapping[column.name] if column is not None else None
+            totals[group] = totals.get(group, Statistics()) + stats
+    return totals
+
+
+def _report(
+    session: Session,
+    scope: Scope,
+    period: Period,
+    stats: Statistics,
+    *,
+    name: str,
+    population: int | None = None,
+    minimum_for_person: int = scoring.DEFAULT_MINIMUM_FOR_PERSON,
+) -> SliceReport:
+    score = scoring.from_statistics(stats, population=population)
+    extra = {}
+    if scope.kind == "employee":
+        extra = {
+            "personal": scoring.personal(stats),
+            "sufficient": scoring.sufficient_for_person(stats.respondents, minimum_for_person),
+            "minimum_for_person": minimum_for_person,
+        }
+    return SliceReport(
+        scope=scope,
+        name=name,
+        period=period,
+        statistics=stats,
+        score=score,
+        adequacy=scoring.adequacy(stats.respondents, population),
+        **extra,
+    )
+
+
+def score_for(
+    session: Session,
+    scope: Scope,
+    period: Period,
+    *,
+    population: int | None = None,
+    minimum_for_person: int = scoring.DEFAULT_MINIMUM_FOR_PERSON,
+) -> SliceReport:
+    """Return the score of one slice. ``population``: citizens served, if the unit knows."""
+    record = _record(session, scope)
+    stats = _collect(session, scope, period).get(None, Statistics())
+    return _report(
+        session,
+        scope,
+        period,
+        stats,
+        name=record.name,
+        population=population,
+        minimum_for_person=minimum_for_person,
+    )
+
+
+def breakdown(
+    session: Session,
+    scope: Scope,
+    period: Period,
+    by: str,
+    *,
+    minimum_for_person: int = scoring.DEFAULT_MINIMUM_FOR_PERSON,
+) -> list[SliceReport]:
+    """Return the slices inside ``scope`` by child unit, counter, employee or service type.
+
+    Only children with responses in the period are listed, best-known name order.
+    """
+    if by not in BREAKDOWNS:
+        raise SurveyError(f"Cannot break down by {by!r}; use one of {', '.join(BREAKDOWNS)}.")
+    _record(session, scope)
+    if by == "unit":
+        if scope.kind != "unit":
+            raise SurveyError("Only a unit can be broken down into units.")
+        per_unit = _collect(session, scope, period, "unit_id")
+        children = session.scalars(select(Unit).where(Unit.parent_id == scope.id)).all()
+        groups: dict[int, Statistics] = {}
+        for child in children:
+            members = set(subtree_ids(session, child.id))
+            total = sum((s for uid, s in per_unit.items() if uid in members), Statistics())
+            if total.respondents:
+                groups[child.id] = total
+        names = {child.id: child.name for child in children}
+    else:
+        groups = {k: v for k, v in _collect(session, scope, period, _KEY_COLUMN[by]).items() if k}
+        model = SCOPE_KINDS[by]
+        names = dict(
+            session.execute(select(model.id, model.name).where(model.id.in_(groups))).all()
+        )
+    reports = [
+        _report(
+            session,
+            Scope(by, key),
+            period,
+            stats,
+            name=names[key],
+            minimum_for_person=minimum_for_person,
+        )
+        for key, stats in groups.items()
+    ]
+    return sorted(reports, key=lambda r: (r.name, r.scope.id))
+
+
+def trend(session: Session, scope: Scope, period: Period, step: str = "month") -> list[SliceReport]:
+    """Return the slice's score per month or per ISO week of the period, empty steps included."""
+    if step not in ("month", "week"):
+        raise SurveyError(f"A trend steps by month or week, not {step!r}.")
+    record = _record(session, scope)
+    steps = period.months() if step == "month" else period.weeks()
+    by_date = _collect(session, scope, period, "date", daily_only=step == "week")
+    stats_per_step = {s: Statistics() for s in steps}
+    for day, stats in by_date.items():
+        owner = _step_containing(steps, day)
+        stats_per_step[owner] = stats_per_step[owner] + stats
+    return [_report(session, scope, s, stats_per_step[s], name=record.name) for s in steps]
+
+
+def _step_containing(steps: Iterable[Period], day: dt.date) -> Period:
+    # A monthly bucket is dated on the 1st; inside a clipped first month it still
+    # belongs to that month, so compare on month starts too.
+    for candidate in steps:
+        if candidate.start <= day < candidate.end or (
+            candidate.kind == "month" and candidate.start.replace(day=1) == day
+        ):
+            return candidate
+    raise LookupError(day)  # pragma: no cover - buckets come from inside the period

@@ -1,0 +1,213 @@
+"""The report service gives the numbers a naive recomputation from raw answers gives."""
+
+import datetime as dt
+import random
+import uuid
+
+import pytest
+
+from portal.services import feedback, reports
+from portal.services.reports import Scope
+from surveys import scoring
+from surveys.errors import SurveyError
+from surveys.periods import parse
+from tests import factories
+
+OFFSET = {"Asia/Jakarta": 7, "Asia/Makassar": 8}
+
+
+@pytest.fixture
+def pemda(session):
+    """A Pemda with an OPD holding a WIB and a WITA unit; responses June-August 2026."""
+    root = factories.unit("Pemerintah Kabupaten")
+    opd = factories.unit("Dinas Kependudukan", parent=root)
+    west = factories.unit("Unit Barat", parent=opd, timezone="Asia/Jakarta")
+    east = factories.unit("Unit Timur", parent=opd, timezone="Asia/Makassar")
+    counters = [factories.counter(west, "Loket A"), factories.counter(east, "Loket B")]
+    staff = [factories.employee(west, "Siti"), factories.employee(east, "Ahmad")]
+    services = [factories.service_type(west, "KTP-el"), factories.service_type(east, "Akta")]
+    session.commit()
+
+    rng = random.Random(6)
+    raw = []
+    for _ in range(160):
+        which = rng.randrange(2)
+        unit, counter, employee = (west, east)[which], counters[which], staff[which]
+        by_card = rng.random() < 0.5
+        target = feedback.target_for(
+            session,
+            unit,
+            counter=None if by_card else counter,
+            card_employee=employee if by_card else None,
+        )
+        local = dt.datetime(2026, 6, 1) + dt.timedelta(minutes=rng.randrange(92 * 24 * 60))
+        answers = {f"U{n}": rng.choice([None, 1, 2, 3, 4, 4, 3]) for n in range(1, 10)}
+        answers["U1"] = answers["U1"] or 3
+        service = services[which].id if rng.random() < 0.7 else None
+        feedback.submit(
+            session,
+            target,
+            feedback.Submission(id=uuid.uuid4(), answers=answers, service_type_id=service),
+            at=local - dt.timedelta(hours=OFFSET[unit.timezone]),
+        )
+        raw.append(
+            {
+                "day": local.date(),
+                "unit": unit.id,
+                "counter": None if by_card else counter.id,
+                "employee": employee.id if by_card else None,
+                "service": service,
+                "answers": answers,
+            }
+        )
+    return {
+        "root": root,
+        "opd": opd,
+        "west": west,
+        "east": east,
+        "counters": counters,
+        "staff": staff,
+        "services": services,
+        "raw": raw,
+    }
+
+
+def _expected(raw, period, **match):
+    chosen = [
+        r["answers"]
+        for r in raw
+        if period.start <= r["day"] < period.end and all(r[k] == v for k, v in match.items())
+    ]
+    return scoring.ikm(chosen)
+
+
+def _same(report, expected):
+    assert report.score == expected
+    assert report.respondents == expected.respondents
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["2026-07", "2026-Q3", "2026-S2", "2026", "2026-06-20..2026-08-05", "2026-07-03..2026-07-09"],
+)
+def test_a_whole_pemda_in_any_period_equals_the_raw_computation(session, pemda, text):
+    period = parse(text)
+    report = reports.score_for(session, Scope("unit", pemda["root"].id), period)
+    _same(report, _expected(pemda["raw"], period))
+    assert report.name == "Pemerintah Kabupaten"
+
+
+def test_each_scope_kind_equals_the_raw_computation(session, pemda):
+    period = parse("2026-06-10..2026-08-20")
+    raw = pemda["raw"]
+    west, counter, employee, service = (
+        pemda["west"],
+        pemda["counters"][1],
+        pemda["staff"][0],
+        pemda["services"][0],
+    )
+    _same(
+        reports.score_for(session, Scope("unit", west.id), period),
+        _expected(raw, period, unit=west.id),
+    )
+    _same(
+        reports.score_for(session, Scope("counter", counter.id), period),
+        _expected(raw, period, counter=counter.id),
+    )
+    _same(
+        reports.score_for(session, Scope("service_type", service.id), period),
+        _expected(raw, period, service=service.id),
+    )
+    person = reports.score_for(
+        session, Scope("employee", employee.id), period, minimum_for_person=30
+    )
+    _same(person, _expected(raw, period, employee=employee.id))
+    mine = [
+        r["answers"]
+        for r in raw
+        if r["employee"] == employee.id and period.start <= r["day"] < period.end
+    ]
+    assert person.personal == scoring.personal(
+        __import__("surveys.statistics", fromlist=["x"]).of_responses(mine)
+    )
+    assert person.sufficient is (person.respondents >= 30)
+    assert (
+        reports.score_for(
+            session, Scope("employee", employee.id), period, minimum_for_person=10_000
+        ).sufficient
+        is False
+    )
+
+
+def test_a_unit_without_its_children_counts_only_itself(session, pemda):
+    report = reports.score_for(
+        session, Scope("unit", pemda["opd"].id, with_children=False), parse("2026")
+    )
+    assert not report.score.has_data and report.score.converted is None
+
+
+def test_the_report_carries_interval_adequacy_and_weakest_unsur(session, pemda):
+    period = parse("2026-Q3")
+    report = reports.score_for(session, Scope("unit", pemda["root"].id), period, population=1000)
+    assert report.score.interval[0] <= report.score.converted <= report.score.interval[1]
+    assert report.adequacy.required == 278
+    assert report.adequacy.adequate is (report.respondents >= 278)
+    assert report.weakest.exact == min(u.exact for u in report.score.unsur.values())
+
+
+def test_breakdowns_equal_the_raw_computation_per_child(session, pemda):
+    period, raw = parse("2026-07-15..2026-08-31"), pemda["raw"]
+    root = Scope("unit", pemda["root"].id)
+    [opd] = reports.breakdown(session, root, period, "unit")
+    _same(opd, _expected(raw, period))
+    units = reports.breakdown(session, Scope("unit", pemda["opd"].id), period, "unit")
+    assert [u.name for u in units] == ["Unit Barat", "Unit Timur"]
+    for unit_report in units:
+        _same(unit_report, _expected(raw, period, unit=unit_report.scope.id))
+    for by, key in (("counter", "counter"), ("employee", "employee"), ("service_type", "service")):
+        children = reports.breakdown(session, root, period, by)
+        assert len(children) == 2
+        for child in children:
+            _same(child, _expected(raw, period, **{key: child.scope.id}))
+            assert (child.personal is not None) is (by == "employee")
+
+
+@pytest.mark.parametrize(("step", "count"), [("month", 3), ("week", 14)])
+def test_trends_step_through_the_period_and_add_up(session, pemda, step, count):
+    period = parse("2026-06-01..2026-08-31")
+    series = reports.trend(session, Scope("unit", pemda["root"].id), period, step)
+    assert len(series) == count
+    for point in series:
+        _same(point, _expected(pemda["raw"], point.period))
+    assert sum(p.respondents for p in series) == len(pemda["raw"])
+
+
+def test_a_response_near_midnight_belongs_to_its_local_day(session, pemda):
+    east = pemda["east"]
+    target = feedback.target_for(session, east, counter=pemda["counters"][1])
+    # 16:30 UTC on 31 October is 00:30 on 1 November in WITA.
+    feedback.submit(
+        session,
+        target,
+        feedback.Submission(id=uuid.uuid4(), answers={"U1": 1}),
+        at=dt.datetime(2026, 10, 31, 16, 30),
+    )
+    november = reports.score_for(session, Scope("unit", east.id), parse("2026-11"))
+    october = reports.score_for(session, Scope("unit", east.id), parse("2026-10"))
+    assert (november.respondents, october.respondents) == (1, 0)
+    first_day = reports.score_for(session, Scope("unit", east.id), parse("2026-11-01..2026-11-01"))
+    assert first_day.respondents == 1
+
+
+def test_unknown_scopes_and_bad_requests_are_domain_errors(session, pemda):
+    period = parse("2026")
+    with pytest.raises(reports.ScopeNotFound):
+        reports.score_for(session, Scope("unit", 99_999), period)
+    with pytest.raises(reports.ScopeNotFound):
+        Scope("province", 1)
+    with pytest.raises(SurveyError):
+        reports.breakdown(session, Scope("unit", pemda["root"].id), period, "religion")
+    with pytest.raises(SurveyError):
+        reports.breakdown(session, Scope("counter", pemda["counters"][0].id), period, "unit")
+    with pytest.raises(SurveyError):
+        reports.trend(session, Scope("unit", pemda["root"].id), period, "day")
