@@ -5,9 +5,11 @@ from portal.models.base import Base, utcnow
 from portal.models.feedback import (
     Attribution,
     DailyRollup,
+    DailyServiceRollup,
     Instrument,
     Response,
     Rollup,
+    ServiceRollup,
     receipt_code,
 )
 from portal.models.org import Counter, DutyShift, Employee, ServiceType, Unit, UnitKind
@@ -17,12 +19,14 @@ __all__ = [
     "Base",
     "Counter",
     "DailyRollup",
+    "DailyServiceRollup",
     "DutyShift",
     "Employee",
     "Instrument",
     "Response",
     "Role",
     "Rollup",
+    "ServiceRollup",
     "ServiceType",
     "Unit",
     "UnitKind",

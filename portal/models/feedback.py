@@ -106,13 +106,18 @@ def receipt_code(response_id: uuid.UUID) -> str:
     return f"{digits[:4]}-{digits[4:]}"
 
 
-def _rollup_table(name: str, period_column: str) -> Table:
+def _rollup_table(name: str, period_column: str, dimensions: tuple[str, ...]) -> Table:
     """Return a rollup table whose rows hold the statistics of one bucket.
 
-    The key (``2026-07|u12|c3|e45|s7``) names period x unit x counter x employee x
-    service type. A string key keeps the upsert portable: NULLs never collide in a
-    unique index, so the nullable columns alone could not identify the bucket.
+    The key (``2026-07|u12|c3|e45``) names period x unit x the table's dimensions. A
+    string key keeps the upsert portable: NULLs never collide in a unique index, so the
+    nullable columns alone could not identify the bucket.
     """
+    referenced = {
+        "counter_id": "counter.id",
+        "employee_id": "employee.id",
+        "service_type_id": "service_type.id",
+    }
     return Table(
         name,
         Base.metadata,
@@ -120,25 +125,45 @@ def _rollup_table(name: str, period_column: str) -> Table:
         Column("bucket_key", String(80), nullable=False, unique=True),
         Column(period_column, Date, nullable=False),
         Column("unit_id", ForeignKey("unit.id"), nullable=False),
-        Column("counter_id", ForeignKey("counter.id")),
-        Column("employee_id", ForeignKey("employee.id")),
-        Column("service_type_id", ForeignKey("service_type.id")),
+        *(Column(d, ForeignKey(referenced[d])) for d in dimensions),
         Column("respondents", Integer, nullable=False, default=0),
         Column("mean_sum", BigInteger, nullable=False, default=0),
         Column("mean_sq_sum", BigInteger, nullable=False, default=0),
         *(Column(key, Integer, nullable=False, default=0) for key in COUNT_KEYS),
         Index(f"ix_{name}_unit_{period_column}", "unit_id", period_column),
-        Index(f"ix_{name}_employee_{period_column}", "employee_id", period_column),
+        *(
+            Index(f"ix_{name}_{d.removesuffix('_id')}_{period_column}", d, period_column)
+            for d in dimensions
+        ),
     )
 
 
-class Rollup(Base):
-    """Monthly buckets: every standard period (month, triwulan, semester, year)."""
+# Who served where: every response is in these, so they also answer unit scopes.
+STAFF = ("counter_id", "employee_id")
+# What for: kept apart, since no report crosses employee with service type and the
+# product of the two would multiply the rows a report has to sum.
+SERVICE = ("service_type_id",)
 
-    __table__ = _rollup_table("rollup", "month")
+
+class Rollup(Base):
+    """Monthly buckets by counter and employee: every standard period."""
+
+    __table__ = _rollup_table("rollup", "month", STAFF)
 
 
 class DailyRollup(Base):
-    """Daily buckets: the ragged edges of date ranges, and weekly trends."""
+    """Daily buckets by counter and employee: a range's ragged edges, weekly trends."""
 
-    __table__ = _rollup_table("rollup_day", "day")
+    __table__ = _rollup_table("rollup_day", "day", STAFF)
+
+
+class ServiceRollup(Base):
+    """Monthly buckets by service type."""
+
+    __table__ = _rollup_table("rollup_service", "month", SERVICE)
+
+
+class DailyServiceRollup(Base):
+    """Daily buckets by service type."""
+
+    __table__ = _rollup_table("rollup_service_day", "day", SERVICE)

@@ -93,17 +93,29 @@ def _sums(table, key=None):
     return select(*([key] if key is not None else []), *columns)
 
 
+def _grains(scope: Scope, key: str | None) -> tuple[rollups.Grain, rollups.Grain]:
+    """Return the monthly and daily rollups that hold the scope and the grouping."""
+    by_service = scope.kind == "service_type" or key == "service_type_id"
+    if by_service and scope.kind in ("counter", "employee"):
+        # Rollups keep staff and service types apart (see portal.models.feedback).
+        raise SurveyError("A counter or an employee cannot be broken down by service type.")
+    if by_service:
+        return rollups.MONTHLY_SERVICE, rollups.DAILY_SERVICE
+    return rollups.MONTHLY, rollups.DAILY
+
+
 def _collect(
     session: Session, scope: Scope, period: Period, key: str | None = None, *, daily_only=False
 ) -> dict[object, Statistics]:
     """Return summed statistics per value of ``key`` (a rollup column, "date" or None)."""
+    monthly, daily = _grains(scope, key)
     parts: list[tuple[rollups.Grain, dt.date, dt.date]] = []
     months = None if daily_only else period.whole_months()
     if months:
-        parts.append((rollups.MONTHLY, *months))
-        parts += [(rollups.DAILY, a, b) for a, b in period.loose_days()]
+        parts.append((monthly, *months))
+        parts += [(daily, a, b) for a, b in period.loose_days()]
     else:
-        parts.append((rollups.DAILY, period.start, period.end))
+        parts.append((daily, period.start, period.end))
     totals: dict[object, Statistics] = {}
     for grain, start, end in parts:
         table = grain.table

@@ -211,3 +211,5 @@ def test_unknown_scopes_and_bad_requests_are_domain_errors(session, pemda):
         reports.breakdown(session, Scope("counter", pemda["counters"][0].id), period, "unit")
     with pytest.raises(SurveyError):
         reports.trend(session, Scope("unit", pemda["root"].id), period, "day")
+    with pytest.raises(SurveyError):  # staff and service types are rolled up apart
+        reports.breakdown(session, Scope("employee", pemda["staff"][0].id), period, "service_type")

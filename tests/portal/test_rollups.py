@@ -75,31 +75,30 @@ def test_incremental_and_rebuilt_rollups_are_identical(app, session):
             )
             submitted += 1
 
-    incremental = rollups.snapshot(session)
-    assert sum(b["respondents"] for b in incremental.values()) == submitted
-    assert any(key.split("|")[3] != "e-" for key in incremental)  # some roster credit happened
+    incremental = {grain: rollups.snapshot(session, grain) for grain in rollups.GRAINS}
+    for buckets in incremental.values():
+        assert sum(b["respondents"] for b in buckets.values()) == submitted
+    assert any(key.split("|")[3] != "e-" for key in incremental[rollups.MONTHLY])  # roster credit
 
     rollups.rebuild(session)
-    assert rollups.snapshot(session) == incremental
+    for grain in rollups.GRAINS:
+        assert rollups.snapshot(session, grain) == incremental[grain]
 
     # And both equal statistics computed here from the raw rows, with fixed UTC offsets.
-    expected: dict[str, statistics.Statistics] = {}
     zones = {t.unit.id: t.unit.timezone for t in targets}
-    for response in session.scalars(select(Response)):
-        local = response.submitted_at + dt.timedelta(hours=OFFSETS[zones[response.unit_id]])
-        key = "|".join(
-            [
-                local.strftime("%Y-%m"),
-                f"u{response.unit_id}",
-                f"c{response.counter_id or '-'}",
-                f"e{response.employee_id or '-'}",
-                f"s{response.service_type_id or '-'}",
-            ]
-        )
-        expected[key] = expected.get(key, statistics.Statistics()) + statistics.of_response(
-            response.answers
-        )
-    assert {k: v.as_columns() for k, v in expected.items()} == incremental
+    for grain in rollups.GRAINS:
+        expected: dict[str, statistics.Statistics] = {}
+        for response in session.scalars(select(Response)):
+            local = response.submitted_at + dt.timedelta(hours=OFFSETS[zones[response.unit_id]])
+            parts = [local.strftime(grain.key_format), f"u{response.unit_id}"]
+            if "counter_id" in grain.dimensions:  # staff tables
+                parts += [f"c{response.counter_id or '-'}", f"e{response.employee_id or '-'}"]
+            else:
+                parts += [f"s{response.service_type_id or '-'}"]
+            key = "|".join(parts)
+            stats = statistics.of_response(response.answers)
+            expected[key] = expected.get(key, statistics.Statistics()) + stats
+        assert {k: v.as_columns() for k, v in expected.items()} == incremental[grain]
 
 
 def test_rebuild_command_reports_the_rows_it_wrote(runner, session):
@@ -109,4 +108,4 @@ def test_rebuild_command_reports_the_rows_it_wrote(runner, session):
     feedback.submit(session, target, feedback.Submission(id=uuid.uuid4(), answers={"U1": 4}))
     result = runner.invoke(args=["rollups", "rebuild"])
     assert result.exit_code == 0
-    assert "Rebuilt 2 rollup rows." in result.output  # one monthly, one daily
+    assert "Rebuilt 4 rollup rows." in result.output  # month and day, by staff and by service

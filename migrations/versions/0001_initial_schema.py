@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: a43001c6e171
+Revision ID: 0001
 Revises: 
-Create Date: 2026-11-23 19:03:17.646155
+Create Date: 2026-11-23 19:56:33.808004
 
 """
 from alembic import op
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = 'a43001c6e171'
+revision = '0001'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -142,7 +142,6 @@ def upgrade():
     sa.Column('unit_id', sa.Integer(), nullable=False),
     sa.Column('counter_id', sa.Integer(), nullable=True),
     sa.Column('employee_id', sa.Integer(), nullable=True),
-    sa.Column('service_type_id', sa.Integer(), nullable=True),
     sa.Column('respondents', sa.Integer(), nullable=False),
     sa.Column('mean_sum', sa.BigInteger(), nullable=False),
     sa.Column('mean_sq_sum', sa.BigInteger(), nullable=False),
@@ -184,14 +183,179 @@ def upgrade():
     sa.Column('u9_4', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['counter_id'], ['counter.id'], name=op.f('fk_rollup_counter_id_counter')),
     sa.ForeignKeyConstraint(['employee_id'], ['employee.id'], name=op.f('fk_rollup_employee_id_employee')),
-    sa.ForeignKeyConstraint(['service_type_id'], ['service_type.id'], name=op.f('fk_rollup_service_type_id_service_type')),
     sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_rollup_unit_id_unit')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_rollup')),
     sa.UniqueConstraint('bucket_key', name=op.f('uq_rollup_bucket_key'))
     )
     with op.batch_alter_table('rollup', schema=None) as batch_op:
+        batch_op.create_index('ix_rollup_counter_month', ['counter_id', 'month'], unique=False)
         batch_op.create_index('ix_rollup_employee_month', ['employee_id', 'month'], unique=False)
         batch_op.create_index('ix_rollup_unit_month', ['unit_id', 'month'], unique=False)
+
+    op.create_table('rollup_day',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('bucket_key', sa.String(length=80), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('counter_id', sa.Integer(), nullable=True),
+    sa.Column('employee_id', sa.Integer(), nullable=True),
+    sa.Column('respondents', sa.Integer(), nullable=False),
+    sa.Column('mean_sum', sa.BigInteger(), nullable=False),
+    sa.Column('mean_sq_sum', sa.BigInteger(), nullable=False),
+    sa.Column('u1_1', sa.Integer(), nullable=False),
+    sa.Column('u1_2', sa.Integer(), nullable=False),
+    sa.Column('u1_3', sa.Integer(), nullable=False),
+    sa.Column('u1_4', sa.Integer(), nullable=False),
+    sa.Column('u2_1', sa.Integer(), nullable=False),
+    sa.Column('u2_2', sa.Integer(), nullable=False),
+    sa.Column('u2_3', sa.Integer(), nullable=False),
+    sa.Column('u2_4', sa.Integer(), nullable=False),
+    sa.Column('u3_1', sa.Integer(), nullable=False),
+    sa.Column('u3_2', sa.Integer(), nullable=False),
+    sa.Column('u3_3', sa.Integer(), nullable=False),
+    sa.Column('u3_4', sa.Integer(), nullable=False),
+    sa.Column('u4_1', sa.Integer(), nullable=False),
+    sa.Column('u4_2', sa.Integer(), nullable=False),
+    sa.Column('u4_3', sa.Integer(), nullable=False),
+    sa.Column('u4_4', sa.Integer(), nullable=False),
+    sa.Column('u5_1', sa.Integer(), nullable=False),
+    sa.Column('u5_2', sa.Integer(), nullable=False),
+    sa.Column('u5_3', sa.Integer(), nullable=False),
+    sa.Column('u5_4', sa.Integer(), nullable=False),
+    sa.Column('u6_1', sa.Integer(), nullable=False),
+    sa.Column('u6_2', sa.Integer(), nullable=False),
+    sa.Column('u6_3', sa.Integer(), nullable=False),
+    sa.Column('u6_4', sa.Integer(), nullable=False),
+    sa.Column('u7_1', sa.Integer(), nullable=False),
+    sa.Column('u7_2', sa.Integer(), nullable=False),
+    sa.Column('u7_3', sa.Integer(), nullable=False),
+    sa.Column('u7_4', sa.Integer(), nullable=False),
+    sa.Column('u8_1', sa.Integer(), nullable=False),
+    sa.Column('u8_2', sa.Integer(), nullable=False),
+    sa.Column('u8_3', sa.Integer(), nullable=False),
+    sa.Column('u8_4', sa.Integer(), nullable=False),
+    sa.Column('u9_1', sa.Integer(), nullable=False),
+    sa.Column('u9_2', sa.Integer(), nullable=False),
+    sa.Column('u9_3', sa.Integer(), nullable=False),
+    sa.Column('u9_4', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['counter_id'], ['counter.id'], name=op.f('fk_rollup_day_counter_id_counter')),
+    sa.ForeignKeyConstraint(['employee_id'], ['employee.id'], name=op.f('fk_rollup_day_employee_id_employee')),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_rollup_day_unit_id_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rollup_day')),
+    sa.UniqueConstraint('bucket_key', name=op.f('uq_rollup_day_bucket_key'))
+    )
+    with op.batch_alter_table('rollup_day', schema=None) as batch_op:
+        batch_op.create_index('ix_rollup_day_counter_day', ['counter_id', 'day'], unique=False)
+        batch_op.create_index('ix_rollup_day_employee_day', ['employee_id', 'day'], unique=False)
+        batch_op.create_index('ix_rollup_day_unit_day', ['unit_id', 'day'], unique=False)
+
+    op.create_table('rollup_service',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('bucket_key', sa.String(length=80), nullable=False),
+    sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('service_type_id', sa.Integer(), nullable=True),
+    sa.Column('respondents', sa.Integer(), nullable=False),
+    sa.Column('mean_sum', sa.BigInteger(), nullable=False),
+    sa.Column('mean_sq_sum', sa.BigInteger(), nullable=False),
+    sa.Column('u1_1', sa.Integer(), nullable=False),
+    sa.Column('u1_2', sa.Integer(), nullable=False),
+    sa.Column('u1_3', sa.Integer(), nullable=False),
+    sa.Column('u1_4', sa.Integer(), nullable=False),
+    sa.Column('u2_1', sa.Integer(), nullable=False),
+    sa.Column('u2_2', sa.Integer(), nullable=False),
+    sa.Column('u2_3', sa.Integer(), nullable=False),
+    sa.Column('u2_4', sa.Integer(), nullable=False),
+    sa.Column('u3_1', sa.Integer(), nullable=False),
+    sa.Column('u3_2', sa.Integer(), nullable=False),
+    sa.Column('u3_3', sa.Integer(), nullable=False),
+    sa.Column('u3_4', sa.Integer(), nullable=False),
+    sa.Column('u4_1', sa.Integer(), nullable=False),
+    sa.Column('u4_2', sa.Integer(), nullable=False),
+    sa.Column('u4_3', sa.Integer(), nullable=False),
+    sa.Column('u4_4', sa.Integer(), nullable=False),
+    sa.Column('u5_1', sa.Integer(), nullable=False),
+    sa.Column('u5_2', sa.Integer(), nullable=False),
+    sa.Column('u5_3', sa.Integer(), nullable=False),
+    sa.Column('u5_4', sa.Integer(), nullable=False),
+    sa.Column('u6_1', sa.Integer(), nullable=False),
+    sa.Column('u6_2', sa.Integer(), nullable=False),
+    sa.Column('u6_3', sa.Integer(), nullable=False),
+    sa.Column('u6_4', sa.Integer(), nullable=False),
+    sa.Column('u7_1', sa.Integer(), nullable=False),
+    sa.Column('u7_2', sa.Integer(), nullable=False),
+    sa.Column('u7_3', sa.Integer(), nullable=False),
+    sa.Column('u7_4', sa.Integer(), nullable=False),
+    sa.Column('u8_1', sa.Integer(), nullable=False),
+    sa.Column('u8_2', sa.Integer(), nullable=False),
+    sa.Column('u8_3', sa.Integer(), nullable=False),
+    sa.Column('u8_4', sa.Integer(), nullable=False),
+    sa.Column('u9_1', sa.Integer(), nullable=False),
+    sa.Column('u9_2', sa.Integer(), nullable=False),
+    sa.Column('u9_3', sa.Integer(), nullable=False),
+    sa.Column('u9_4', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['service_type_id'], ['service_type.id'], name=op.f('fk_rollup_service_service_type_id_service_type')),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_rollup_service_unit_id_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rollup_service')),
+    sa.UniqueConstraint('bucket_key', name=op.f('uq_rollup_service_bucket_key'))
+    )
+    with op.batch_alter_table('rollup_service', schema=None) as batch_op:
+        batch_op.create_index('ix_rollup_service_service_type_month', ['service_type_id', 'month'], unique=False)
+        batch_op.create_index('ix_rollup_service_unit_month', ['unit_id', 'month'], unique=False)
+
+    op.create_table('rollup_service_day',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('bucket_key', sa.String(length=80), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('unit_id', sa.Integer(), nullable=False),
+    sa.Column('service_type_id', sa.Integer(), nullable=True),
+    sa.Column('respondents', sa.Integer(), nullable=False),
+    sa.Column('mean_sum', sa.BigInteger(), nullable=False),
+    sa.Column('mean_sq_sum', sa.BigInteger(), nullable=False),
+    sa.Column('u1_1', sa.Integer(), nullable=False),
+    sa.Column('u1_2', sa.Integer(), nullable=False),
+    sa.Column('u1_3', sa.Integer(), nullable=False),
+    sa.Column('u1_4', sa.Integer(), nullable=False),
+    sa.Column('u2_1', sa.Integer(), nullable=False),
+    sa.Column('u2_2', sa.Integer(), nullable=False),
+    sa.Column('u2_3', sa.Integer(), nullable=False),
+    sa.Column('u2_4', sa.Integer(), nullable=False),
+    sa.Column('u3_1', sa.Integer(), nullable=False),
+    sa.Column('u3_2', sa.Integer(), nullable=False),
+    sa.Column('u3_3', sa.Integer(), nullable=False),
+    sa.Column('u3_4', sa.Integer(), nullable=False),
+    sa.Column('u4_1', sa.Integer(), nullable=False),
+    sa.Column('u4_2', sa.Integer(), nullable=False),
+    sa.Column('u4_3', sa.Integer(), nullable=False),
+    sa.Column('u4_4', sa.Integer(), nullable=False),
+    sa.Column('u5_1', sa.Integer(), nullable=False),
+    sa.Column('u5_2', sa.Integer(), nullable=False),
+    sa.Column('u5_3', sa.Integer(), nullable=False),
+    sa.Column('u5_4', sa.Integer(), nullable=False),
+    sa.Column('u6_1', sa.Integer(), nullable=False),
+    sa.Column('u6_2', sa.Integer(), nullable=False),
+    sa.Column('u6_3', sa.Integer(), nullable=False),
+    sa.Column('u6_4', sa.Integer(), nullable=False),
+    sa.Column('u7_1', sa.Integer(), nullable=False),
+    sa.Column('u7_2', sa.Integer(), nullable=False),
+    sa.Column('u7_3', sa.Integer(), nullable=False),
+    sa.Column('u7_4', sa.Integer(), nullable=False),
+    sa.Column('u8_1', sa.Integer(), nullable=False),
+    sa.Column('u8_2', sa.Integer(), nullable=False),
+    sa.Column('u8_3', sa.Integer(), nullable=False),
+    sa.Column('u8_4', sa.Integer(), nullable=False),
+    sa.Column('u9_1', sa.Integer(), nullable=False),
+    sa.Column('u9_2', sa.Integer(), nullable=False),
+    sa.Column('u9_3', sa.Integer(), nullable=False),
+    sa.Column('u9_4', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['service_type_id'], ['service_type.id'], name=op.f('fk_rollup_service_day_service_type_id_service_type')),
+    sa.ForeignKeyConstraint(['unit_id'], ['unit.id'], name=op.f('fk_rollup_service_day_unit_id_unit')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_rollup_service_day')),
+    sa.UniqueConstraint('bucket_key', name=op.f('uq_rollup_service_day_bucket_key'))
+    )
+    with op.batch_alter_table('rollup_service_day', schema=None) as batch_op:
+        batch_op.create_index('ix_rollup_service_day_service_type_day', ['service_type_id', 'day'], unique=False)
+        batch_op.create_index('ix_rollup_service_day_unit_day', ['unit_id', 'day'], unique=False)
 
     op.create_table('user_account',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -213,9 +377,26 @@ def upgrade():
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
     op.drop_table('user_account')
+    with op.batch_alter_table('rollup_service_day', schema=None) as batch_op:
+        batch_op.drop_index('ix_rollup_service_day_unit_day')
+        batch_op.drop_index('ix_rollup_service_day_service_type_day')
+
+    op.drop_table('rollup_service_day')
+    with op.batch_alter_table('rollup_service', schema=None) as batch_op:
+        batch_op.drop_index('ix_rollup_service_unit_month')
+        batch_op.drop_index('ix_rollup_service_service_type_month')
+
+    op.drop_table('rollup_service')
+    with op.batch_alter_table('rollup_day', schema=None) as batch_op:
+        batch_op.drop_index('ix_rollup_day_unit_day')
+        batch_op.drop_index('ix_rollup_day_employee_day')
+        batch_op.drop_index('ix_rollup_day_counter_day')
+
+    op.drop_table('rollup_day')
     with op.batch_alter_table('rollup', schema=None) as batch_op:
         batch_op.drop_index('ix_rollup_unit_month')
         batch_op.drop_index('ix_rollup_employee_month')
+        batch_op.drop_index('ix_rollup_counter_month')
 
     op.drop_table('rollup')
     with op.batch_alter_table('response', schema=None) as batch_op:
