@@ -64,6 +64,8 @@ def from_environment(instance_path: str) -> dict:
         "LOGIN_LIMIT": _env("LOGIN_LIMIT", "10 per minute;50 per hour"),
         "PROXY_FIX_X_FOR": _env_int("PROXY_FIX_X_FOR", 0),
         "COMMENT_MAX_LENGTH": _env_int("COMMENT_MAX_LENGTH", 1000),
+        # Below this many responses in a period, no score about a person is shown.
+        "PERSON_SCORE_MINIMUM": _env_int("PERSON_SCORE_MINIMUM", 30),
         "BABEL_DEFAULT_LOCALE": "id",
         "BABEL_TRANSLATION_DIRECTORIES": str(
             Path(__file__).resolve().parent.parent / "translations"

@@ -1,15 +1,15 @@
-"""The unit head's dashboard."""
+"""The unit head's dashboard: this month's IKM of their unit, per counter and per employee."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+from flask import Blueprint, abort, current_app, render_template
 from flask_login import current_user
 
 from portal.auth import require_roles
 from portal.extensions import db
 from portal.models import Role, utcnow
-from portal.services import activity
-from surveys import calendar
+from portal.services import reports
+from surveys import calendar, periods
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dasbor")
 bp.before_request(require_roles(Role.ADMIN, Role.UNIT_HEAD))
@@ -20,7 +20,17 @@ def index():
     unit = current_user.unit
     if unit is None:
         abort(403)
-    month = calendar.local_month(utcnow(), unit.timezone)
+    today = calendar.to_local(utcnow(), unit.timezone).date()
+    period = periods.month(today.year, today.month)
+    scope = reports.Scope("unit", unit.id)
+    minimum = current_app.config["PERSON_SCORE_MINIMUM"]
     return render_template(
-        "dashboard/index.html", unit=unit, activity=activity.for_unit(db.session, unit, month)
+        "dashboard/index.html",
+        unit=unit,
+        period=period,
+        overall=reports.score_for(db.session, scope, period),
+        counters=reports.breakdown(db.session, scope, period, "counter"),
+        employees=reports.breakdown(
+            db.session, scope, period, "employee", minimum_for_person=minimum
+        ),
     )
