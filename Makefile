@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 FLASK  := $(BIN)/flask --app wsgi
 export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test lint format install clean translations bench-page
+.PHONY: run test lint format install clean translations bench bench-page
 
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
@@ -48,6 +48,11 @@ run: $(VENV)/.installed $(CATALOGS)
 
 test: $(VENV)/.installed-test $(CATALOGS) node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Report cost at 10^4, 10^5 and 10^6 stored responses (a few minutes; SQLite unless
+# DATABASE_URL names a PostgreSQL database).
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m bench.aggregate --sizes 10000,100000,1000000
 
 bench-page: $(VENV)/.installed-test $(CATALOGS)
 	$(BIN)/python -m bench.page_weight
