@@ -22,18 +22,10 @@ from pathlib import Path
 
 from werkzeug.serving import make_server
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-]
-PHONE = {"viewport": {"width": 360, "height": 740}, "is_mobile": True, "has_touch": True}
+# The same browser, flags and phone as the browser tests.
+from tests.browser.conftest import CHROMIUM, PHONE  # noqa: E402
+from tests.browser.conftest import CHROMIUM_ARGS as ARGS  # noqa: E402
+
 BUDGET = (3, 25 * 1024)
 
 

@@ -87,11 +87,11 @@ def to_converted(index: Fraction) -> Decimal:
 
 @dataclass(frozen=True)
 class UnsurScore:
+    """One unsur of a slice: how many answered it and the sum of their answers."""
+
     code: str
     respondents: int  # how many answered this unsur
     total: int  # the sum of their answers
-    converted: Decimal
-    grade: Grade
 
     @cached_property
     def exact(self) -> Fraction:
@@ -99,8 +99,16 @@ class UnsurScore:
         return Fraction(self.total, self.respondents)
 
     @cached_property
+    def converted(self) -> Decimal:
+        return _half_up_ratio(self.total * CONVERSION, self.respondents, 2)
+
+    @cached_property
+    def grade(self) -> Grade:
+        return grade_of(self.converted)
+
+    @cached_property
     def nrr(self) -> Decimal:
-        return half_up(self.exact, DISPLAY)
+        return _half_up_ratio(self.total, self.respondents, 4)
 
 
 @dataclass(frozen=True)
@@ -156,10 +164,8 @@ def _unsur_scores(stats: Statistics, codes: Iterable[str]) -> dict[str, UnsurSco
             n = counts[key]
             answered += n
             total += value * n
-        if not answered:
-            continue
-        converted = _half_up_ratio(total * CONVERSION, answered, 2)
-        scores[code] = UnsurScore(code, answered, total, converted, grade_of(converted))
+        if answered:
+            scores[code] = UnsurScore(code, answered, total)
     return scores
 
 

@@ -12,7 +12,7 @@ integers in the database and merging two slices can never introduce rounding.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
@@ -27,6 +27,8 @@ def count_key(code: str, value: int) -> str:
 
 
 COUNT_KEYS = tuple(count_key(code, value) for code in UNSUR_CODES for value in SCALE)
+# The order in which rollup rows and ``from_row`` list the statistics.
+COLUMNS = ("respondents", "mean_sum", "mean_sq_sum", *COUNT_KEYS)
 
 
 @dataclass
@@ -62,6 +64,16 @@ class Statistics:
             counts={k: int(columns.get(k) or 0) for k in COUNT_KEYS},
             mean_sum=int(columns.get("mean_sum") or 0),
             mean_sq_sum=int(columns.get("mean_sq_sum") or 0),
+        )
+
+    @classmethod
+    def from_row(cls, values: Sequence[int]) -> Statistics:
+        """Build from values in ``COLUMNS`` order (respondents, mean_sum, mean_sq_sum, counts)."""
+        return cls(
+            respondents=int(values[0]),
+            counts=dict(zip(COUNT_KEYS, map(int, values[3:]), strict=True)),
+            mean_sum=int(values[1]),
+            mean_sq_sum=int(values[2]),
         )
 
     def respondent_mean(self) -> Fraction | None:

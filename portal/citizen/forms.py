@@ -56,7 +56,7 @@ def _radio(label, pairs, **kwargs) -> RadioField:
     )
 
 
-def _select(label) -> SelectField:
+def _dropdown(label) -> SelectField:
     # Choices are set per form: they depend on the unit (service types) and the language.
     return SelectField(label, validators=[Optional()], invalid_choice_message=NOT_A_CHOICE)
 
@@ -65,7 +65,7 @@ class SurveyForm(FlaskForm):
     """Fields shared by every instrument; the item fields are added per instrument."""
 
     submission_id = HiddenField()
-    service_type = _select(_l("Jenis layanan yang Anda terima"))
+    service_type = _dropdown(_l("Jenis layanan yang Anda terima"))
     sex = _radio(_l("Jenis kelamin"), [("L", _l("Laki-laki")), ("P", _l("Perempuan"))])
     age = WholeNumberField(
         _l("Usia (tahun)"),
@@ -74,8 +74,8 @@ class SurveyForm(FlaskForm):
             NumberRange(min=10, max=110, message=_l("Usia harus antara 10 dan 110 tahun.")),
         ],
     )
-    education = _select(_l("Pendidikan terakhir"))
-    occupation = _select(_l("Pekerjaan"))
+    education = _dropdown(_l("Pendidikan terakhir"))
+    occupation = _dropdown(_l("Pekerjaan"))
 
     item_codes: tuple[str, ...] = ()
 

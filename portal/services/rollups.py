@@ -21,7 +21,7 @@ from portal.models import DailyRollup, DailyServiceRollup, Response, Rollup, Ser
 from surveys import calendar, statistics
 from surveys.instruments import SCALE, UNSUR_CODES
 
-SUMMED = ("respondents", "mean_sum", "mean_sq_sum", *statistics.COUNT_KEYS)
+SUMMED = statistics.COLUMNS
 _PREFIX = {"counter_id": "c", "employee_id": "e", "service_type_id": "s"}
 
 

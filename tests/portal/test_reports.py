@@ -11,6 +11,7 @@ from portal.services.reports import Scope
 from surveys import scoring
 from surveys.errors import SurveyError
 from surveys.periods import parse
+from surveys.statistics import of_responses
 from tests import factories
 
 OFFSET = {"Asia/Jakarta": 7, "Asia/Makassar": 8}
@@ -127,9 +128,7 @@ def test_each_scope_kind_equals_the_raw_computation(session, pemda):
         for r in raw
         if r["employee"] == employee.id and period.start <= r["day"] < period.end
     ]
-    assert person.personal == scoring.personal(
-        __import__("surveys.statistics", fromlist=["x"]).of_responses(mine)
-    )
+    assert person.personal == scoring.personal(of_responses(mine))
     assert person.sufficient is (person.respondents >= 30)
     assert (
         reports.score_for(
