@@ -9,6 +9,10 @@ from sqlalchemy.engine import Engine
 
 # Each writer waits this long for SQLite's single write lock before giving up.
 SQLITE_BUSY_TIMEOUT_MS = 5000
+# Page cache per connection, in KiB (negative: KiB, not pages). The default 2 MiB is
+# smaller than the rollup tables of a year of a Pemda once the responses table grows
+# past a few hundred MB; 32 MiB keeps the rollups in memory.
+SQLITE_CACHE_KIB = 32 * 1024
 
 
 @event.listens_for(Engine, "connect")
@@ -21,4 +25,5 @@ def _configure_sqlite(dbapi_connection, _record) -> None:
     cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
     cursor.close()

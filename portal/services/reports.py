@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -64,6 +65,9 @@ class SliceReport:
     personal: scoring.Score | None = None
     sufficient: bool | None = None
     minimum_for_person: int | None = None
+    # In a per-employee breakdown: the converted score pulled toward the scope's pooled
+    # mean (empirical Bayes, surveys.scoring.shrunken), for ranking small samples fairly.
+    shrunken: Decimal | None = None
 
     @property
     def respondents(self) -> int:
@@ -220,14 +224,18 @@ def breakdown(
         names = dict(
             session.execute(select(model.id, model.name).where(model.id.in_(groups))).all()
         )
+    shrunken = scoring.shrunken(groups) if by == "employee" else {}
     reports = [
-        _report(
-            session,
-            Scope(by, key),
-            period,
-            stats,
-            name=names[key],
-            minimum_for_person=minimum_for_person,
+        replace(
+            _report(
+                session,
+                Scope(by, key),
+                period,
+                stats,
+                name=names[key],
+                minimum_for_person=minimum_for_person,
+            ),
+            shrunken=shrunken.get(key),
         )
         for key, stats in groups.items()
     ]

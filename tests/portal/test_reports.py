@@ -169,6 +169,10 @@ def test_breakdowns_equal_the_raw_computation_per_child(session, pemda):
         for child in children:
             _same(child, _expected(raw, period, **{key: child.scope.id}))
             assert (child.personal is not None) is (by == "employee")
+            assert (child.shrunken is not None) is (by == "employee")
+    employees = reports.breakdown(session, root, period, "employee")
+    expected = scoring.shrunken({r.scope.id: r.statistics for r in employees})
+    assert {r.scope.id: r.shrunken for r in employees} == expected
 
 
 @pytest.mark.parametrize(("step", "count"), [("month", 3), ("week", 14)])
