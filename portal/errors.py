@@ -10,6 +10,7 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 from portal.extensions import db
+from surveys.errors import SurveyError
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,12 @@ def init_app(app: Flask) -> None:
                 "Formulir ini sudah kedaluwarsa atau tidak sah. Muat ulang halaman lalu coba lagi."
             ),
         )
+
+    @app.errorhandler(SurveyError)
+    def domain_error(error: SurveyError):
+        # Forms check shape first, so this is a request no page of ours would send.
+        log.warning("Refused by a domain rule: %s", error)
+        return render_error(400)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

@@ -22,6 +22,19 @@ def test_an_unexpected_error_is_a_friendly_500_without_internals(client, broken_
     assert "secret internals" not in html and "Traceback" not in html
 
 
+def test_a_domain_error_is_a_friendly_400(app, client):
+    from surveys.periods import parse
+
+    @app.get("/period/<text>")
+    def period(text):
+        return str(parse(text))
+
+    page = client.get("/period/2026-13")
+    assert page.status_code == 400
+    assert "Permintaan tidak valid" in page.get_data(as_text=True)
+    assert client.get("/period/2026-07").get_data(as_text=True) == "2026-07"
+
+
 def test_the_session_still_works_after_an_error(client, broken_route):
     client.get(broken_route)
     assert db.session.is_active
