@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 FLASK  := $(BIN)/flask --app wsgi
 export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test lint format install clean translations bench bench-page
+.PHONY: run serve test lint format install clean translations bench bench-page
 
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
@@ -45,6 +45,23 @@ run: $(VENV)/.installed $(CATALOGS)
 	$(FLASK) demo-data --if-empty
 	$(FLASK) demo-info
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# The production profile on this machine: PostgreSQL, Redis, gunicorn (docs/deploy.md).
+SERVE_DATABASE_URL ?= postgresql+psycopg://root@127.0.0.1:5432/suara_layanan
+SERVE_REDIS_URL    ?= redis://127.0.0.1:6379/1
+SERVE_ENV = PORTAL_ENV=production DATABASE_URL=$(SERVE_DATABASE_URL) \
+	RATELIMIT_STORAGE_URI=$(SERVE_REDIS_URL) SECRET_KEY="$$(cat instance/serve_secret)" \
+	GUNICORN_BIND=$(HOST):$(PORT)
+
+instance/serve_secret:
+	mkdir -p instance && umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(48))" > $@
+
+serve: $(VENV)/.installed $(CATALOGS) instance/serve_secret
+	$(SERVE_ENV) $(FLASK) database create
+	$(SERVE_ENV) $(FLASK) db upgrade
+	$(SERVE_ENV) $(FLASK) demo-data --if-empty
+	$(SERVE_ENV) $(FLASK) demo-info
+	$(SERVE_ENV) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 test: $(VENV)/.installed-test $(CATALOGS) node_modules/.installed
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

@@ -7,12 +7,15 @@ from pathlib import Path
 import click
 from flask import Flask
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from portal import links, qr
 from portal.extensions import db
 from portal.services import demo, org, rollups
 
 counters_cli = AppGroup("counters", help="Counters (loket) and their QR posters.")
+database_cli = AppGroup("database", help="The database server itself.")
 rollups_cli = AppGroup("rollups", help="The additive statistics behind every score.")
 
 
@@ -72,8 +75,29 @@ def rollups_rebuild() -> None:
     click.echo(f"Rebuilt {rows} rollup rows.")
 
 
+@database_cli.command("create")
+def database_create() -> None:
+    """Create the PostgreSQL database named in DATABASE_URL, if it does not exist yet."""
+    url = make_url(db.engine.url)
+    if url.get_backend_name() != "postgresql":
+        click.echo(f"{url.get_backend_name()}: nothing to create (the file is made on first use).")
+        return
+    server = create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as conn:
+        exists = conn.execute(
+            text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": url.database}
+        ).scalar()
+        if exists:
+            click.echo(f"Database {url.database} exists.")
+        else:
+            conn.execute(text(f'CREATE DATABASE "{url.database}"'))
+            click.echo(f"Created database {url.database}.")
+    server.dispose()
+
+
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo_data)
     app.cli.add_command(demo_info)
     app.cli.add_command(counters_cli)
     app.cli.add_command(rollups_cli)
+    app.cli.add_command(database_cli)
