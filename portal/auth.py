@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from flask import (
     Blueprint,
     Flask,
@@ -19,12 +21,14 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, Length
 
+from portal.errors import render_error
 from portal.extensions import db, limiter
 from portal.models import Role
 from portal.navigation import safe_next
-from portal.services import accounts
+from portal.services import accounts, health
 
 bp = Blueprint("auth", __name__)
+log = logging.getLogger(__name__)
 
 
 class LoginForm(FlaskForm):
@@ -64,6 +68,15 @@ def login():
     if current_user.is_authenticated:
         return redirect(home_for(current_user))
     form = LoginForm()
+    if request.method == "POST" and not health.rate_limit_storage(limiter).ok:
+        # Without the shared limit store nothing bounds password guessing across
+        # processes, so logins wait for it to come back (citizens' surveys do not).
+        log.error("Login refused: the rate-limit storage is unavailable.")
+        return render_error(
+            503,
+            title=_l("Masuk sementara tidak tersedia"),
+            message=_l("Layanan masuk petugas sedang gangguan. Coba lagi beberapa menit lagi."),
+        )
     if form.validate_on_submit():
         user = accounts.authenticate(db.session, form.username.data, form.password.data)
         if user is not None:

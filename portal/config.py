@@ -60,6 +60,10 @@ def from_environment(instance_path: str) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "PUBLIC_BASE_URL": (_env("PUBLIC_BASE_URL") or "").rstrip("/") or None,
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
+        # If the limit storage (Redis) fails, limits fail open and the error is logged:
+        # a citizen at the counter must never be turned away for it. Logins fail closed
+        # instead (portal.auth), since unlimited password guessing is the worse harm.
+        "RATELIMIT_SWALLOW_ERRORS": True,
         "SURVEY_SUBMIT_LIMIT": _env("SURVEY_SUBMIT_LIMIT", "20 per hour;5 per minute"),
         "LOGIN_LIMIT": _env("LOGIN_LIMIT", "10 per minute;50 per hour"),
         "PROXY_FIX_X_FOR": _env_int("PROXY_FIX_X_FOR", 0),

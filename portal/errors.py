@@ -41,6 +41,10 @@ MESSAGES = {
             "Tunggu sebentar lalu coba lagi."
         ),
     ),
+    503: (
+        _l("Layanan sementara tidak tersedia"),
+        _l("Layanan sedang gangguan. Silakan coba lagi beberapa saat lagi."),
+    ),
     500: (
         _l("Terjadi kesalahan"),
         _l("Maaf, terjadi kesalahan di sisi kami. Silakan coba lagi beberapa saat lagi."),

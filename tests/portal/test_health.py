@@ -41,3 +41,38 @@ def test_readiness_with_a_live_redis(client, app_config):
     response = client.get("/readyz")
     assert response.status_code == 200
     assert response.json["rate_limit_storage"] == "RedisStorage"
+
+
+REDIS_DOWN = {"RATELIMIT_ENABLED": True, "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1/0"}
+
+
+@pytest.mark.parametrize("app_config", [REDIS_DOWN])
+def test_with_redis_down_citizens_still_submit_and_it_is_logged(
+    citizen, session, caplog, app_config
+):
+    from sqlalchemy import func, select
+
+    from portal.models import Response
+    from tests import factories
+
+    counter = factories.counter()
+    session.commit()
+    with caplog.at_level("WARNING"):
+        assert citizen.submit(factories.survey_path(counter)).status_code == 303
+    assert session.scalar(select(func.count()).select_from(Response)) == 1
+    assert any("Swallowing error" in r.getMessage() for r in caplog.records)
+
+
+@pytest.mark.parametrize("app_config", [REDIS_DOWN])
+def test_with_redis_down_logins_are_refused(client, session, caplog, app_config):
+    from tests import factories
+    from tests.conftest import login
+
+    factories.user("admin")
+    session.commit()
+    with caplog.at_level("ERROR"):
+        result = login(client, "admin", factories.PASSWORD)
+    assert result.status_code == 503
+    assert "Masuk sementara tidak tersedia" in result.get_data(as_text=True)
+    assert client.get("/admin/").status_code == 302  # not logged in
+    assert any("Login refused" in r.getMessage() for r in caplog.records)
