@@ -64,6 +64,8 @@ def from_environment(instance_path: str) -> dict:
         # a citizen at the counter must never be turned away for it. Logins fail closed
         # instead (portal.auth), since unlimited password guessing is the worse harm.
         "RATELIMIT_SWALLOW_ERRORS": True,
+        # Lets several portals (or test runs) share one Redis without sharing counts.
+        "RATELIMIT_KEY_PREFIX": _env("RATELIMIT_KEY_PREFIX", "suara-layanan"),
         "SURVEY_SUBMIT_LIMIT": _env("SURVEY_SUBMIT_LIMIT", "20 per hour;5 per minute"),
         "LOGIN_LIMIT": _env("LOGIN_LIMIT", "10 per minute;50 per hour"),
         "PROXY_FIX_X_FOR": _env_int("PROXY_FIX_X_FOR", 0),

@@ -1,0 +1,119 @@
+"""Two app processes behind one load balancer must enforce one limit, not one each."""
+
+import http.cookiejar
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import TEST_REDIS_URL
+
+ROOT = Path(__file__).resolve().parents[1]
+SECRET = "shared-limits-secret"
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None  # report the 303 itself
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory) -> tuple[Path, str]:
+    """A migrated SQLite database with the demo data, and one counter's survey path."""
+    path = tmp_path_factory.mktemp("shared") / "portal.sqlite3"
+    env = {**os.environ, "SECRET_KEY": SECRET, "DATABASE_URL": f"sqlite:///{path}"}
+    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
+    for args in (["db", "upgrade"], ["demo-data"]):
+        subprocess.run(flask + args, cwd=ROOT, env=env, check=True, capture_output=True)
+    info = subprocess.run(
+        flask + ["demo-info"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+    ).stdout
+    url = re.search(r"^survey: (\S+)", info, re.M).group(1)
+    return path, urllib.parse.urlsplit(url).path
+
+
+def _start(port: int, database: Path, storage: str, prefix: str):
+    env = {
+        **os.environ,
+        "SECRET_KEY": SECRET,
+        "DATABASE_URL": f"sqlite:///{database}",
+        "RATELIMIT_STORAGE_URI": storage,
+        "RATELIMIT_KEY_PREFIX": prefix,
+        "SURVEY_SUBMIT_LIMIT": "3 per minute",
+        "GUNICORN_BIND": f"127.0.0.1:{port}",
+        "WEB_CONCURRENCY": "1",
+        "GUNICORN_ACCESSLOG": "/dev/null",
+    }
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).close()
+            return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise AssertionError("gunicorn did not start")
+
+
+def _submissions(ports, path, count) -> list[int]:
+    """Submit ``count`` surveys, alternating between the servers; return the statuses."""
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    statuses = []
+    for i in range(count):
+        base = f"http://127.0.0.1:{ports[i % len(ports)]}"
+        page = opener.open(base + path).read().decode()
+        fields = dict(re.findall(r'name="(csrf_token|submission_id)"[^>]*value="([^"]*)"', page))
+        fields.update({f"U{n}": "4" for n in range(1, 10)})
+        try:
+            with opener.open(base + path, urllib.parse.urlencode(fields).encode()) as r:
+                statuses.append(r.status)
+        except urllib.error.HTTPError as answer:
+            statuses.append(answer.code)
+    return statuses
+
+
+@pytest.mark.parametrize(
+    ("storage", "expected"),
+    [
+        pytest.param(
+            "redis", [303, 303, 303, 429, 429], id="redis: one limit across both processes"
+        ),
+        pytest.param("memory", [303, 303, 303, 303, 303], id="memory: each process counts alone"),
+    ],
+)
+def test_two_processes_share_the_submission_limit_through_redis(demo_db, storage, expected):
+    if storage == "redis" and not TEST_REDIS_URL:
+        pytest.skip("TEST_REDIS_URL is not set: shared-limit test skipped")
+    database, path = demo_db
+    uri = TEST_REDIS_URL if storage == "redis" else "memory://"
+    prefix = f"test-{uuid.uuid4().hex}"
+    ports = [_free_port(), _free_port()]
+    servers = [_start(port, database, uri, prefix) for port in ports]
+    try:
+        assert _submissions(ports, path, 5) == expected
+    finally:
+        for server in servers:
+            server.terminate()
+            server.wait(timeout=10)
