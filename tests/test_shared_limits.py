@@ -3,10 +3,8 @@
 import http.cookiejar
 import os
 import re
-import socket
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -16,20 +14,14 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import TEST_REDIS_URL
+from tests.servers import ROOT, free_port, start_gunicorn
 
-ROOT = Path(__file__).resolve().parents[1]
 SECRET = "shared-limits-secret"
 
 
 class NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None  # report the 303 itself
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -48,32 +40,18 @@ def demo_db(tmp_path_factory) -> tuple[Path, str]:
 
 
 def _start(port: int, database: Path, storage: str, prefix: str):
-    env = {
-        **os.environ,
-        "SECRET_KEY": SECRET,
-        "DATABASE_URL": f"sqlite:///{database}",
-        "RATELIMIT_STORAGE_URI": storage,
-        "RATELIMIT_KEY_PREFIX": prefix,
-        "SURVEY_SUBMIT_LIMIT": "3 per minute",
-        "GUNICORN_BIND": f"127.0.0.1:{port}",
-        "WEB_CONCURRENCY": "1",
-        "GUNICORN_ACCESSLOG": "/dev/null",
-    }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    return start_gunicorn(
+        port,
+        {
+            "SECRET_KEY": SECRET,
+            "DATABASE_URL": f"sqlite:///{database}",
+            "RATELIMIT_STORAGE_URI": storage,
+            "RATELIMIT_KEY_PREFIX": prefix,
+            "SURVEY_SUBMIT_LIMIT": "3 per minute",
+            "WEB_CONCURRENCY": "1",
+            "GUNICORN_ACCESSLOG": "/dev/null",
+        },
     )
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).close()
-            return process
-        except OSError:
-            time.sleep(0.1)
-    process.kill()
-    raise AssertionError("gunicorn did not start")
 
 
 def _submissions(ports, path, count) -> list[int]:
@@ -109,7 +87,7 @@ def test_two_processes_share_the_submission_limit_through_redis(demo_db, storage
     database, path = demo_db
     uri = TEST_REDIS_URL if storage == "redis" else "memory://"
     prefix = f"test-{uuid.uuid4().hex}"
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     servers = [_start(port, database, uri, prefix) for port in ports]
     try:
         assert _submissions(ports, path, 5) == expected
