@@ -6,12 +6,13 @@ still shows in the default language.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from flask import Flask, request, session
 from flask_babel import format_decimal, get_locale
 
 from portal.extensions import babel
+from surveys.scoring import half_up
 
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 DEFAULT_LANGUAGE = "id"
@@ -33,9 +34,8 @@ def format_score(value: Decimal | float | None) -> str:
     """Return a score with two decimals in the reader's notation: 88,31 or 88.31."""
     if value is None:
         return "–"
-    # Babel rounds half-even; published scores round half-up (SKM.md), so round first.
-    rounded = Decimal(value).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-    return format_decimal(rounded, format="#,##0.00")
+    # Babel rounds half-even; published scores follow the rule in surveys.scoring.
+    return format_decimal(half_up(Decimal(value)), format="#,##0.00")
 
 
 def init_app(app: Flask) -> None:

@@ -85,11 +85,13 @@ def _record(session: Session, scope: Scope):
     return found
 
 
-def _conditions(session: Session, scope: Scope, table) -> list:
+def _matcher(session: Session, scope: Scope):
+    """Return a function giving the scope's filter on a rollup table (the subtree read once)."""
     if scope.kind == "unit":
         ids = subtree_ids(session, scope.id) if scope.with_children else [scope.id]
-        return [table.c.unit_id.in_(ids)]
-    return [table.c[_KEY_COLUMN[scope.kind]] == scope.id]
+        return lambda table: table.c.unit_id.in_(ids)
+    column = _KEY_COLUMN[scope.kind]
+    return lambda table: table.c[column] == scope.id
 
 
 def _sums(table, key=None):
@@ -120,14 +122,13 @@ def _collect(
         parts += [(daily, a, b) for a, b in period.loose_days()]
     else:
         parts.append((daily, period.start, period.end))
+    in_scope = _matcher(session, scope)
     totals: dict[object, Statistics] = {}
     for grain, start, end in parts:
         table = grain.table
         when = table.c[grain.period_column]
         column = when if key == "date" else (table.c[key] if key else None)
-        query = _sums(table, column).where(
-            *_conditions(session, scope, table), when >= start, when < end
-        )
+        query = _sums(table, column).where(in_scope(table), when >= start, when < end)
         if column is not None:
             query = query.group_by(column)
         for row in session.execute(query):
