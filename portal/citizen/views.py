@@ -18,6 +18,7 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 
 from portal import tokens
+from portal.citizen import fragments
 from portal.citizen.forms import build_survey_form
 from portal.errors import render_error
 from portal.extensions import csrf, db, limiter
@@ -59,11 +60,9 @@ def survey(token: str):
     if error:
         return error
     language = current_language()
+    comment_max = current_app.config["COMMENT_MAX_LENGTH"]
     form = build_survey_form(
-        target.instrument,
-        language,
-        target.service_types,
-        comment_max=current_app.config["COMMENT_MAX_LENGTH"],
+        target.instrument, language, target.service_types, comment_max=comment_max
     )
     if form.validate_on_submit():
         client = feedback.client_hash(
@@ -84,7 +83,11 @@ def survey(token: str):
         return redirect(thanks_url, code=303)
     serving, _ = feedback.serving(db.session, target)
     status = 422 if request.method == "POST" else 200
-    return render_template("citizen/survey.html", form=form, target=target, serving=serving), status
+    questions = fragments.questions(form, target, language, comment_max)
+    page = render_template(
+        "citizen/survey.html", form=form, target=target, serving=serving, questions=questions
+    )
+    return page, status
 
 
 @bp.get("/<token>/terima-kasih")

@@ -44,7 +44,9 @@ class Instrument(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40))
     version: Mapped[int] = mapped_column(Integer)
-    definition: Mapped[dict] = mapped_column(JSON)
+    # Parsed once per process (services.instruments); loading it on every survey would
+    # decode the whole questionnaire each time a citizen opens one.
+    definition: Mapped[dict] = mapped_column(JSON, deferred=True)
 
 
 class Response(Base):

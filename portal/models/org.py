@@ -50,10 +50,6 @@ class Unit(Base):
             unit = unit.parent
         return chain[::-1]
 
-    def effective_instrument(self) -> Instrument | None:
-        """Return the instrument set on this unit or the nearest ancestor that has one."""
-        return next((u.instrument for u in reversed(self.lineage()) if u.instrument), None)
-
 
 class Counter(Base):
     """A loket. Its QR token carries ``token_version``; bumping it revokes every poster."""

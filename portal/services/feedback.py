@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from portal.models import (
     Attribution,
@@ -22,7 +22,7 @@ from portal.models import (
     receipt_code,
     utcnow,
 )
-from portal.services import instruments, rollups, roster
+from portal.services import instruments, org, rollups, roster
 from portal.tokens import CARD, COUNTER, LinkClaim
 from surveys import statistics
 from surveys.errors import SurveyError
@@ -100,7 +100,7 @@ def resolve(session: Session, claim: LinkClaim | None) -> SurveyTarget:
 
 
 def _issued(session: Session, model, claim: LinkClaim, version_attribute: str):
-    found = session.get(model, claim.target_id)
+    found = session.get(model, claim.target_id, options=[joinedload(model.unit)])
     if found is None:
         raise LinkNotFound("Unknown survey link.")
     if claim.version != getattr(found, version_attribute) or not found.active:
@@ -116,7 +116,12 @@ def target_for(
     card_employee: Employee | None = None,
 ) -> SurveyTarget:
     """Return the survey target for a counter's poster or an employee's card in ``unit``."""
-    row = unit.effective_instrument() or instruments.stored(session)
+    # The instrument set on the unit or on the nearest unit above it that has one.
+    row = next(
+        (u.instrument for u in reversed(org.lineage(session, unit)) if u.instrument_id),
+        None,
+    )
+    row = row or instruments.stored(session)
     service_types = session.scalars(
         select(ServiceType)
         .where(ServiceType.unit_id == unit.id, ServiceType.active)
@@ -162,9 +167,6 @@ def submit(
     The submission id comes from the form the citizen was given, so pressing "Kirim"
     twice, or a retry after a dropped connection, stores the response once.
     """
-    existing = session.get(Response, submission.id)
-    if existing is not None:
-        return _receipt(existing, duplicate=True)
     answers = target.instrument.clean_answers(submission.answers)
     at = at or utcnow()
     employee, attribution = serving(session, target, at)
@@ -190,18 +192,21 @@ def submit(
         **{code.lower(): value for code, value in answers.items()},
     )
     session.add(response)
+    receipt = _receipt(response)
     try:
         session.flush()
         rollups.add(session, response, target.unit.timezone)
         session.commit()
     except IntegrityError:
-        # A concurrent request with the same submission id won the race.
+        # The submission id is stored already: a second press of "Kirim", a retry after
+        # a lost answer, or a concurrent request that won the race. Asking first would
+        # cost every submission a query for the rare case.
         session.rollback()
         existing = session.get(Response, submission.id)
         if existing is None:
             raise
         return _receipt(existing, duplicate=True)
-    return _receipt(response)
+    return receipt
 
 
 def _receipt(response: Response, *, duplicate: bool = False) -> Receipt:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.models import Counter, Unit
@@ -37,6 +37,31 @@ def revoke_counter_link(session: Session, counter_id: int) -> Counter:
     found.token_version += 1
     session.commit()
     return found
+
+
+def _lineage_query():
+    chain = select(Unit.id, Unit.parent_id).where(Unit.id == bindparam("unit_id"))
+    chain = chain.cte(recursive=True)
+    chain = chain.union_all(select(Unit.id, Unit.parent_id).where(Unit.id == chain.c.parent_id))
+    return select(Unit).where(Unit.id.in_(select(chain.c.id)))
+
+
+# Built once: constructing the recursive query costs more than running it.
+_LINEAGE = _lineage_query()
+
+
+def lineage(session: Session, unit: Unit) -> list[Unit]:
+    """Return the units from the root down to ``unit``, read with one query.
+
+    ``Unit.lineage`` walks up one lazy load per level; a survey opened by a citizen
+    needs the chain every time (instrument, complaint channel), so it asks once.
+    """
+    found = {u.id: u for u in session.scalars(_LINEAGE, {"unit_id": unit.id})}
+    ordered, current = [], unit.id
+    while current is not None:
+        ordered.append(found[current])
+        current = found[current].parent_id
+    return ordered[::-1]
 
 
 def subtree_ids(session: Session, root_id: int) -> list[int]:

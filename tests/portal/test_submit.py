@@ -49,6 +49,28 @@ def test_survey_page_names_the_place_and_asks_nine_official_questions(client, se
     assert '<html lang="id">' in html
 
 
+def test_a_survey_deep_in_the_tree_asks_the_questionnaire_set_above_it(client, session):
+    pemda = factories.unit("Pemerintah Kabupaten Contoh", kind="pemda")
+    opd = factories.unit("Dinas Kependudukan", kind="opd", parent=pemda)
+    counter = factories.counter(factories.unit("Pelayanan KTP-el", parent=opd), "Loket 3")
+    session.commit()
+    html = client.get(factories.survey_path(counter)).get_data(as_text=True)
+    assert "Loket 3" in html
+    assert len(re.findall(r'name="U9" type="radio"', html)) == 4
+
+
+def test_the_survey_shows_service_types_as_the_unit_has_them_now(client, session, loket):
+    path = factories.survey_path(loket)
+    assert "Perekaman KTP-el" not in client.get(path).get_data(as_text=True)
+    kind = factories.service_type(loket.unit, "Perekaman KTP-el")
+    session.commit()
+    assert "Perekaman KTP-el" in client.get(path).get_data(as_text=True)
+    kind.name = "Pencetakan KTP-el"
+    session.commit()
+    html = client.get(path).get_data(as_text=True)
+    assert "Pencetakan KTP-el" in html and "Perekaman KTP-el" not in html
+
+
 def test_a_submission_is_stored_attributed_to_the_employee_on_duty_and_counted(
     citizen, session, loket
 ):
