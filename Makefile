@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 FLASK  := $(BIN)/flask --app wsgi
 export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run serve test lint format install clean translations bench bench-page
+.PHONY: run serve test lint format install clean translations bench bench-page bench-load
 
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
@@ -73,6 +73,11 @@ bench: $(VENV)/.installed-test
 
 bench-page: $(VENV)/.installed-test $(CATALOGS)
 	$(BIN)/python -m bench.page_weight
+
+# Submissions/s and latency under gunicorn: ours vs a bare one-INSERT Flask app, on
+# SQLite and (when it answers) PostgreSQL; 32 clients, 20 s each. See docs/performance.md.
+bench-load: $(VENV)/.installed-test $(CATALOGS)
+	$(BIN)/python -m bench.load $(BENCH_LOAD_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check portal surveys tests bench wsgi.py
