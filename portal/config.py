@@ -44,6 +44,13 @@ def _secret_key(instance_path: Path, production: bool) -> str:
     return key_file.read_text().strip()
 
 
+def _log_level() -> str:
+    level = (_env("LOG_LEVEL") or "INFO").upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"):
+        raise ConfigError(f"LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR, not {level!r}.")
+    return level
+
+
 def from_environment(instance_path: str) -> dict:
     """Return the settings for an app whose instance folder is ``instance_path``."""
     instance = Path(instance_path)
@@ -69,6 +76,8 @@ def from_environment(instance_path: str) -> dict:
         "SURVEY_SUBMIT_LIMIT": _env("SURVEY_SUBMIT_LIMIT", "20 per hour;5 per minute"),
         "LOGIN_LIMIT": _env("LOGIN_LIMIT", "10 per minute;50 per hour"),
         "PROXY_FIX_X_FOR": _env_int("PROXY_FIX_X_FOR", 0),
+        # The portal's own log level (DEBUG, INFO, WARNING, ERROR); logs go to stderr.
+        "LOG_LEVEL": _log_level(),
         "COMMENT_MAX_LENGTH": _env_int("COMMENT_MAX_LENGTH", 1000),
         # Below this many responses in a period, no score about a person is shown.
         "PERSON_SCORE_MINIMUM": _env_int("PERSON_SCORE_MINIMUM", 30),

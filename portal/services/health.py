@@ -33,10 +33,11 @@ def rate_limit_storage(limiter) -> Check:
     if not limiter.enabled:
         return Check("rate_limit_storage", True, "disabled")
     try:
-        storage = limiter.storage
-        ok = bool(storage.check())
+        ok = bool(limiter.storage.check())
+        reason = "the check failed"
     except Exception as exc:
-        log.warning("Readiness: rate-limit storage unavailable: %s", exc.__class__.__name__)
-        ok = False
+        ok, reason = False, exc.__class__.__name__
+    if not ok:
+        log.warning("Readiness: rate-limit storage unavailable: %s", reason)
     kind = type(limiter.storage).__name__ if ok else "unavailable"
     return Check("rate_limit_storage", ok, kind)

@@ -1,8 +1,14 @@
 """Settings come from the environment; production refuses to guess a secret."""
 
+import os
+import re
+import subprocess
+import sys
+
 import pytest
 
 from portal import config
+from tests.servers import ROOT
 
 
 def test_the_embedded_default_generates_and_keeps_a_secret(tmp_path, monkeypatch):
@@ -55,3 +61,24 @@ def test_public_base_url_loses_its_trailing_slash(tmp_path, monkeypatch):
         config.from_environment(str(tmp_path))["PUBLIC_BASE_URL"]
         == "https://skm.lampungselatankab.go.id"
     )
+
+
+def test_a_portal_log_line_says_when_what_and_where_under_a_bare_server(tmp_path):
+    script = (
+        "import logging; from portal import create_app; create_app();"
+        " logging.getLogger('portal.services.health').info('database back')"
+    )
+    env = {**os.environ, "LOG_LEVEL": "info", "DATABASE_URL": f"sqlite:///{tmp_path}/l.db"}
+    run = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert re.search(
+        r"^\d{4}-\d\d-\d\d [\d:,]+ INFO \[portal.services.health\] database back$", run.stderr, re.M
+    ), run.stderr
+
+
+def test_an_unknown_log_level_is_a_clear_error(tmp_path, monkeypatch):
+    monkeypatch.setenv("LOG_LEVEL", "loud")
+    with pytest.raises(config.ConfigError, match="LOG_LEVEL"):
+        config.from_environment(str(tmp_path))

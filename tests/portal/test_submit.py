@@ -312,7 +312,20 @@ def test_the_submission_limit_is_kept_in_redis(
 ):
     path = factories.survey_path(loket)
     assert [citizen.submit(path).status_code for _ in range(3)] == [303, 303, 429]
-    assert survey_limit_keys(), "the limiter wrote nothing to Redis"
+    keys = survey_limit_keys()
+    assert keys, "the limiter wrote nothing to Redis"
+    assert not [k for k in keys if b"127.0.0.1" in k], "Redis holds the client's address"
+
+
+def test_limits_are_counted_per_address_under_a_keyed_hash_not_the_address(app):
+    from portal.extensions import client_address
+
+    def key(address):
+        with app.test_request_context(environ_base={"REMOTE_ADDR": address}):
+            return client_address()
+
+    assert key("203.0.113.7") == key("203.0.113.7") != key("203.0.113.8")
+    assert "203.0.113" not in key("203.0.113.7")
 
 
 def test_a_dissatisfied_citizen_is_pointed_to_the_complaint_channel(citizen, session, loket):
