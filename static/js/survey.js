@@ -1,8 +1,10 @@
 /* Progressive enhancements for the survey; the form works fully without this file.
    - a progress line ("3 dari 9 pertanyaan terjawab");
    - after a tap, scroll to the next unanswered question (never on keyboard use);
-   - if the network drops on submit, keep the answers on the device and send them
-     again automatically, with the same submission id, so they are stored once. */
+   - if the network drops on submit, or the portal cannot take the answers just now
+     (restarting behind its proxy, database unreachable: 502/503/504), keep them on
+     the device and send them again automatically, with the same submission id, so
+     they are stored once. */
 (function () {
   "use strict";
   var form = document.querySelector("form[data-survey]");
@@ -14,6 +16,7 @@
   var storeKey = "suara-layanan:pending:" + form.getAttribute("action");
   var reduceMotion = window.matchMedia && matchMedia("(prefers-reduced-motion: reduce)").matches;
   var pointer = false, retryDelay = 5000, retryTimer = null, sending = false;
+  var UNAVAILABLE = [502, 503, 504];
 
   function answered(q) { return !!q.querySelector("input:checked"); }
 
@@ -60,6 +63,7 @@
       headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json" },
       credentials: "same-origin"
     }).then(function (response) {
+      if (UNAVAILABLE.indexOf(response.status) !== -1) throw new Error("unavailable");
       sending = false;
       forget();
       var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;

@@ -84,6 +84,30 @@ def test_a_lost_answer_is_retried_with_the_same_submission_id_and_stored_once(su
     assert len(posts) == 1 and f"submission_id={submission_id}" in posts[0]
 
 
+def test_a_portal_restarting_behind_its_proxy_keeps_the_answers_and_resends_them(survey):
+    app, phone = survey
+    submission_id = phone.locator("input[name='submission_id']").input_value()
+    refused = []
+
+    def gateway_error_once(route):
+        if route.request.method == "POST" and not refused:
+            refused.append(route.request.post_data)
+            route.fulfill(status=502, content_type="text/html", body="<h1>502 Bad Gateway</h1>")
+        else:
+            route.continue_()
+
+    phone.route(re.compile(r"/s/[^/]+$"), gateway_error_once)
+    phone.locator("button.submit").click()
+    phone.wait_for_function(
+        "() => document.querySelector('[data-notice]').textContent.includes('terputus')"
+    )
+    assert "Bad Gateway" not in phone.content()  # the citizen never sees the proxy's page
+    assert _stored(app, submission_id) == []
+    phone.wait_for_url(re.compile("terima-kasih"), timeout=15000)  # the timed retry
+    [response] = _stored(app, submission_id)
+    assert response.answers == ANSWERS and len(refused) == 1
+
+
 def test_pending_answers_are_restored_and_sent_after_a_reload(survey):
     app, phone = survey
     old_id = phone.locator("input[name='submission_id']").input_value()
