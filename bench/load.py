@@ -254,6 +254,59 @@ def flask(env: dict[str, str], *args: str) -> str:
     return result.stdout
 
 
+def add_counters(env: dict[str, str], n: int) -> list[str]:
+    """Give each demo unit more loket, each with one employee on duty around the clock.
+
+    A loket serves one citizen at a time, so at most a few submissions a minute come from
+    each; 32 clients on the demo's 5 loket would instead all queue on the same few rollup
+    rows. Returns the survey paths of the new loket.
+    """
+    import datetime as dt
+
+    previous = {name: os.environ.get(name) for name in env}
+    os.environ.update(env)
+    try:
+        from portal import create_app, links
+        from portal.extensions import db
+        from portal.models import Counter, DutyShift, Employee, Unit
+        from surveys import calendar
+
+        app = create_app()
+        with app.app_context():
+            session = db.session
+            units = session.scalars(sa.select(Unit).where(Unit.counters.any())).all()
+            counters = []
+            for i in range(n):
+                unit = units[i % len(units)]
+                counter = Counter(unit=unit, name=f"Loket uji beban {i + 1}")
+                person = Employee(
+                    nip=f"19900101202001{1 + i % 2}{i + 1:03d}", name=f"Uji {i}", unit=unit
+                )
+                today = calendar.to_local(dt.datetime.now(dt.UTC), unit.timezone).date()
+                session.add_all([counter, person])
+                for day in (today - dt.timedelta(days=1), today, today + dt.timedelta(days=1)):
+                    session.add(
+                        DutyShift(
+                            employee=person,
+                            counter=counter,
+                            day=day,
+                            starts=dt.time(0),
+                            ends=dt.time(0),
+                        )
+                    )
+                counters.append(counter)
+            session.commit()
+            paths = [links.survey_path(links.counter_token(c)) for c in counters]
+            db.engine.dispose()
+        return paths
+    finally:
+        for name, value in previous.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
 def count_rows(url: str, table: str) -> int:
     engine = sa.create_engine(url)
     with engine.connect() as conn:
@@ -335,6 +388,8 @@ def run(database: Database, args, workdir: Path) -> tuple[Result, Result]:
     flask(ours_env, "db", "upgrade")
     flask(ours_env, "demo-data")
     paths = SURVEY_LINE.findall(flask(ours_env, "demo-info"))
+    if args.counters > len(paths):
+        paths += add_counters(ours_env, args.counters - len(paths))
     before = count_rows(database.ours_url, "response")
 
     from bench.bare_app import metadata
@@ -380,6 +435,9 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--duration", type=float, default=20.0, help="measured seconds")
     parser.add_argument("--warmup", type=float, default=3.0)
+    parser.add_argument(
+        "--counters", type=int, default=64, help="loket the clients spread over (demo has 5)"
+    )
     # gunicorn.conf.py's own defaults, so both apps run as production would.
     cpus = os.cpu_count() or 1
     workers = int(os.environ.get("WEB_CONCURRENCY", 2 * cpus + 1))
