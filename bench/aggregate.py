@@ -114,17 +114,14 @@ def generate(session, rng, n, org, *, batch=20_000):
     session.commit()
 
 
-def naive_statistics(session, year_start, year_end, group_by_employee: bool):
-    """The same additive statistics, straight from the raw responses with GROUP BY."""
-    from portal.models import Response
-
-    t = Response.__table__
+def naive_columns(t) -> list:
+    """The summed statistics as SQL over the raw response table ``t``, for GROUP BY."""
     answered = sum(
         (sa.case((t.c[c.lower()].is_not(None), 1), else_=0) for c in UNSUR_CODES), sa.literal(0)
     )
     total = sum((sa.func.coalesce(t.c[c.lower()], 0) for c in UNSUR_CODES), sa.literal(0))
     scaled_mean = sa.case((answered > 0, (total * MEAN_SCALE) / answered), else_=None)
-    columns = [
+    return [
         sa.func.sum(sa.case((answered > 0, 1), else_=0)).label("respondents"),
         sa.func.coalesce(sa.func.sum(scaled_mean), 0).label("mean_sum"),
         sa.func.coalesce(sa.func.sum(scaled_mean * scaled_mean), 0).label("mean_sq_sum"),
@@ -133,7 +130,14 @@ def naive_statistics(session, year_start, year_end, group_by_employee: bool):
         for code in UNSUR_CODES
         for value in SCALE
     ]
-    query = sa.select(*([t.c.employee_id] if group_by_employee else []), *columns).where(
+
+
+def naive_statistics(session, year_start, year_end, group_by_employee: bool):
+    """The same additive statistics, straight from the raw responses with GROUP BY."""
+    from portal.models import Response
+
+    t = Response.__table__
+    query = sa.select(*([t.c.employee_id] if group_by_employee else []), *naive_columns(t)).where(
         t.c.submitted_at >= year_start, t.c.submitted_at < year_end
     )
     if group_by_employee:
