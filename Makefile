@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 FLASK  := $(BIN)/flask --app wsgi
 export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run serve test lint format install clean translations bench bench-page bench-load
+.PHONY: run serve test lint format install clean translations bench bench-page bench-load bench-national
 
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
@@ -78,6 +78,11 @@ bench-page: $(VENV)/.installed-test $(CATALOGS)
 # SQLite and (when it answers) PostgreSQL; 32 clients, 20 s each. See docs/performance.md.
 bench-load: $(VENV)/.installed-test $(CATALOGS)
 	$(BIN)/python -m bench.load $(BENCH_LOAD_ARGS)
+
+# A national month (10^7 responses) in the local PostgreSQL: unit, OPD and Pemda report
+# latency against a naive GROUP BY (~25 minutes). See docs/scaling.md.
+bench-national: $(VENV)/.installed-test
+	$(BIN)/python -m bench.national $(BENCH_NATIONAL_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check portal surveys tests bench wsgi.py

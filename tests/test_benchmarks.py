@@ -5,10 +5,15 @@ checked is that both servers start, the clients complete submissions against eac
 the harness's own cross-check (stored rows = accepted submissions) holds.
 """
 
+import os
 import re
+import secrets
 import subprocess
 import sys
 
+import pytest
+
+from tests.conftest import TEST_DATABASE_URL
 from tests.servers import ROOT
 
 
@@ -36,3 +41,30 @@ def test_the_load_benchmark_drives_both_apps_and_checks_the_stored_rows():
     assert set(lines) == {"ours", "bare"}, run.stdout
     assert all(float(rate) > 0 for _, rate, _ in lines.values()), run.stdout
     assert re.search(r"ours / bare: \d+\.\d\d", run.stdout)
+
+
+@pytest.mark.skipif(
+    not TEST_DATABASE_URL, reason="TEST_DATABASE_URL is not set: national benchmark skipped"
+)
+def test_the_national_benchmark_runs_and_its_reports_equal_the_naive_group_by():
+    server = TEST_DATABASE_URL.rsplit("/", 1)[0]  # the benchmark makes its own database
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.national",
+            "--responses=20000",
+            "--pemda=30",
+            "--repeat=1",
+            "--naive-repeat=1",
+            f"--database=bench_national_{secrets.token_hex(4)}",
+        ],
+        cwd=ROOT,
+        env={**os.environ, "BENCH_POSTGRES_URL": server},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    reports = re.findall(r"^(?:score_for|breakdown) .*\s(yes|no)$", run.stdout, re.M)
+    assert len(reports) == 8 and set(reports) == {"yes"}, run.stdout
