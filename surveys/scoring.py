@@ -290,23 +290,47 @@ def shrunken(
     filled = {key: s for key, s in groups.items() if s.respondents}
     if not filled:
         return {}
-    total = sum(s.respondents for s in filled.values())
-    mu = Fraction(sum(s.mean_sum for s in filled.values()), MEAN_SCALE * total)
-    means = {k: Fraction(s.mean_sum, MEAN_SCALE * s.respondents) for k, s in filled.items()}
-    within_ss = sum(
-        Fraction(s.mean_sq_sum, MEAN_SCALE**2) - s.respondents * means[k] ** 2
-        for k, s in filled.items()
+    # Exact, on integers. Summing the groups' Fractions one by one costs a gcd of ever
+    # longer numbers at each step (a Pemda's 1,600 employees have hundreds of different
+    # respondent counts, so the common denominator runs to thousands of bits); putting
+    # every term over lcm(n_i) first leaves a handful of Fraction operations in all.
+    stats = list(filled.values())
+    m, g = MEAN_SCALE, len(stats)
+    total = sum(s.respondents for s in stats)
+    mean_total = sum(s.mean_sum for s in stats)  # mu = mean_total / (m * total)
+    lcm = math.lcm(*{s.respondents for s in stats})
+    # sum_i (mean_sq_sum_i / m^2 - n_i m_i^2) = (sum_i mean_sq_sum_i - sum_i a_i^2 / n_i) / m^2
+    within_ss = Fraction(
+        sum(s.mean_sq_sum for s in stats) * lcm
+        - sum(s.mean_sum**2 * (lcm // s.respondents) for s in stats),
+        lcm * m * m,
     )
-    dof = total - len(filled)
+    dof = total - g
     s2 = within_ss / dof if dof > 0 else Fraction(0)
-    g = len(filled)
     if g > 1:
-        between = sum((means[k] - mu) ** 2 for k in filled) / (g - 1)
-        t2 = max(between - sum(s2 / s.respondents for s in filled.values()) / g, Fraction(0))
+        # m_i - mu = d_i / (m * total * n_i), with d_i = a_i * total - mean_total * n_i
+        spread = Fraction(
+            sum(
+                (s.mean_sum * total - mean_total * s.respondents) ** 2 * (lcm // s.respondents) ** 2
+                for s in stats
+            ),
+            (lcm * m * total) ** 2,
+        )
+        inverse_n = Fraction(sum(lcm // s.respondents for s in stats), lcm)
+        t2 = max(spread / (g - 1) - s2 * inverse_n / g, Fraction(0))
     else:
         t2 = Fraction(0)
+    tn, td, sn, sd = t2.numerator, t2.denominator, s2.numerator, s2.denominator
     result = {}
     for key, s in filled.items():
-        weight = t2 / (t2 + s2 / s.respondents) if (t2 + s2 / s.respondents) else Fraction(1)
-        result[key] = to_converted(mu + weight * (means[key] - mu))
+        n = s.respondents
+        # B_i = t2 / (t2 + s2 / n) = p / r; the estimate mu + B_i (m_i - mu) is then
+        # (mean_total * r * n + p * d_i) / (m * total * r * n).
+        p = tn * n * sd
+        r = p + sn * td
+        if r == 0:  # t2 = s2 = 0: every respondent gave the same mean; keep the group's own
+            p = r = 1
+        d = s.mean_sum * total - mean_total * n
+        numerator = mean_total * r * n + p * d
+        result[key] = _half_up_ratio(numerator * CONVERSION, m * total * r * n, 2)
     return result

@@ -217,3 +217,47 @@ def test_merging_two_slices_equals_scoring_their_union(first, second):
     merged = of_responses(first) + of_responses(second)
     assert merged == of_responses(first + second)
     assert scoring.from_statistics(merged) == scoring.ikm(first + second)
+
+
+def _textbook_shrinkage(groups):
+    """The estimator exactly as its docstring states it, one Fraction at a time."""
+    from surveys.statistics import MEAN_SCALE
+
+    filled = {k: s for k, s in groups.items() if s.respondents}
+    total = sum(s.respondents for s in filled.values())
+    mu = Fraction(sum(s.mean_sum for s in filled.values()), MEAN_SCALE * total)
+    means = {k: Fraction(s.mean_sum, MEAN_SCALE * s.respondents) for k, s in filled.items()}
+    within = sum(
+        Fraction(s.mean_sq_sum, MEAN_SCALE**2) - s.respondents * means[k] ** 2
+        for k, s in filled.items()
+    )
+    dof, g = total - len(filled), len(filled)
+    s2 = within / dof if dof > 0 else Fraction(0)
+    t2 = Fraction(0)
+    if g > 1:
+        between = sum((means[k] - mu) ** 2 for k in filled) / (g - 1)
+        t2 = max(between - sum(s2 / s.respondents for s in filled.values()) / g, Fraction(0))
+    result = {}
+    for k, s in filled.items():
+        denominator = t2 + s2 / s.respondents
+        weight = t2 / denominator if denominator else Fraction(1)
+        result[k] = scoring.to_converted(mu + weight * (means[k] - mu))
+    return result
+
+
+_answers = st.lists(st.integers(min_value=1, max_value=4), min_size=1, max_size=9)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            _answers.map(lambda v: dict(zip(UNSUR_CODES, v, strict=False))), min_size=1, max_size=12
+        ),
+        min_size=1,
+        max_size=8,
+    )
+)
+def test_shrinkage_equals_the_textbook_estimator_to_the_last_digit(group_answers):
+    groups = {i: of_responses(answers) for i, answers in enumerate(group_answers)}
+    assert scoring.shrunken(groups) == _textbook_shrinkage(groups)
