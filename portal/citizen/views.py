@@ -107,5 +107,5 @@ def thanks(token: str):
         target=target,
         receipt=code,
         dissatisfied=last.get("code") == code and last.get("dissatisfied", False),
-        complaint=feedback.complaint_channel(target.unit, default),
+        complaint=feedback.complaint_channel(target, default),
     )

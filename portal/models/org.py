@@ -42,14 +42,6 @@ class Unit(Base):
     counters: Mapped[list[Counter]] = relationship(back_populates="unit")
     instrument: Mapped[Instrument | None] = relationship()
 
-    def lineage(self) -> list[Unit]:
-        """Return the units from the root down to this one."""
-        chain, unit = [], self
-        while unit is not None:
-            chain.append(unit)
-            unit = unit.parent
-        return chain[::-1]
-
 
 class Counter(Base):
     """A loket. Its QR token carries ``token_version``; bumping it revokes every poster."""

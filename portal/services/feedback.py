@@ -47,6 +47,7 @@ class SurveyTarget:
     counter: Counter | None = None
     card_employee: Employee | None = None
     service_types: list[ServiceType] = field(default_factory=list)
+    lineage: list[Unit] = field(default_factory=list)  # root first, ``unit`` last
 
 
 @dataclass(frozen=True)
@@ -79,9 +80,9 @@ class ComplaintChannel:
     url: str
 
 
-def complaint_channel(unit: Unit, default: ComplaintChannel) -> ComplaintChannel:
+def complaint_channel(target: SurveyTarget, default: ComplaintChannel) -> ComplaintChannel:
     """Return the unit's own complaint channel, an ancestor's, or the national default."""
-    for owner in reversed(unit.lineage()):
+    for owner in reversed(target.lineage):
         if owner.complaint_url:
             return ComplaintChannel(owner.name, owner.complaint_url)
     return default
@@ -116,11 +117,9 @@ def target_for(
     card_employee: Employee | None = None,
 ) -> SurveyTarget:
     """Return the survey target for a counter's poster or an employee's card in ``unit``."""
+    chain = org.lineage(session, unit)
     # The instrument set on the unit or on the nearest unit above it that has one.
-    row = next(
-        (u.instrument for u in reversed(org.lineage(session, unit)) if u.instrument_id),
-        None,
-    )
+    row = next((u.instrument for u in reversed(chain) if u.instrument_id), None)
     row = row or instruments.stored(session)
     service_types = session.scalars(
         select(ServiceType)
@@ -134,6 +133,7 @@ def target_for(
         counter=counter,
         card_employee=card_employee,
         service_types=list(service_types),
+        lineage=chain,
     )
 
 

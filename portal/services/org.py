@@ -53,8 +53,8 @@ _LINEAGE = _lineage_query()
 def lineage(session: Session, unit: Unit) -> list[Unit]:
     """Return the units from the root down to ``unit``, read with one query.
 
-    ``Unit.lineage`` walks up one lazy load per level; a survey opened by a citizen
-    needs the chain every time (instrument, complaint channel), so it asks once.
+    Walking up ``Unit.parent`` would cost a lazy load per level; every survey a citizen
+    opens needs the chain (the instrument; the complaint channel on the thank-you page).
     """
     found = {u.id: u for u in session.scalars(_LINEAGE, {"unit_id": unit.id})}
     ordered, current = [], unit.id

@@ -142,7 +142,6 @@ def _collect(
 
 
 def _report(
-    session: Session,
     scope: Scope,
     period: Period,
     stats: Statistics,
@@ -182,7 +181,6 @@ def score_for(
     record = _record(session, scope)
     stats = _collect(session, scope, period).get(None, Statistics())
     return _report(
-        session,
         scope,
         period,
         stats,
@@ -229,7 +227,6 @@ def breakdown(
     reports = [
         replace(
             _report(
-                session,
                 Scope(by, key),
                 period,
                 stats,
@@ -254,7 +251,7 @@ def trend(session: Session, scope: Scope, period: Period, step: str = "month") -
     for day, stats in by_date.items():
         owner = _step_containing(steps, day)
         stats_per_step[owner] = stats_per_step[owner] + stats
-    return [_report(session, scope, s, stats_per_step[s], name=record.name) for s in steps]
+    return [_report(scope, s, stats_per_step[s], name=record.name) for s in steps]
 
 
 def _step_containing(steps: Iterable[Period], day: dt.date) -> Period:
