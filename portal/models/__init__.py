@@ -2,6 +2,7 @@
 
 from portal.models.access import Role, User
 from portal.models.base import Base, utcnow
+from portal.models.directory import DirectoryStamp
 from portal.models.feedback import (
     Attribution,
     DailyRollup,
@@ -20,6 +21,7 @@ __all__ = [
     "Counter",
     "DailyRollup",
     "DailyServiceRollup",
+    "DirectoryStamp",
     "DutyShift",
     "Employee",
     "Instrument",

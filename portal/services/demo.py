@@ -270,7 +270,7 @@ def _response(rng, target, employee, attribution, at, skill) -> Response:
         employee_id=employee.id if employee else None,
         attribution=attribution,
         service_type_id=rng.choice(target.service_types).id if rng.random() < 0.8 else None,
-        instrument_id=target.instrument_row.id,
+        instrument_id=target.instrument_id,
         sex=rng.choice("LP") if profile else None,
         age=rng.randint(18, 70) if profile else None,
         education=rng.choice(["SD", "SMP", "SMA", "SMA", "D3", "S1", "S1", "S2"])

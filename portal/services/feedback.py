@@ -6,7 +6,7 @@ import datetime as dt
 import hashlib
 import hmac
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -22,7 +22,8 @@ from portal.models import (
     receipt_code,
     utcnow,
 )
-from portal.services import instruments, org, rollups, roster
+from portal.services import directory, instruments, org, rollups, roster
+from portal.services.snapshots import CounterInfo, ServiceTypeInfo, StaffInfo, UnitInfo
 from portal.tokens import CARD, COUNTER, LinkClaim
 from surveys import statistics
 from surveys.errors import SurveyError
@@ -37,17 +38,22 @@ class LinkRevoked(SurveyError):
     """The link was valid once, but its poster or card has been withdrawn."""
 
 
-@dataclass
+@dataclass(frozen=True)
 class SurveyTarget:
-    """Everything the survey page needs to know about the place it was opened at."""
+    """Everything the survey page needs to know about the place it was opened at.
 
-    unit: Unit
-    instrument_row: object
+    It holds plain values, read under the directory stamp ``stamp``, so that one process
+    can keep it for every citizen who opens the same link until the directory changes.
+    """
+
+    stamp: str
+    unit: UnitInfo
+    instrument_id: int
     instrument: Instrument
-    counter: Counter | None = None
-    card_employee: Employee | None = None
-    service_types: list[ServiceType] = field(default_factory=list)
-    lineage: list[Unit] = field(default_factory=list)  # root first, ``unit`` last
+    counter: CounterInfo | None = None
+    card_employee: StaffInfo | None = None
+    service_types: tuple[ServiceTypeInfo, ...] = ()
+    lineage: tuple[UnitInfo, ...] = ()  # root first, ``unit`` last
 
 
 @dataclass(frozen=True)
@@ -92,21 +98,36 @@ def resolve(session: Session, claim: LinkClaim | None) -> SurveyTarget:
     """Return the survey target a link points at, or raise LinkNotFound / LinkRevoked."""
     if claim is None:
         raise LinkNotFound("Unknown survey link.")
-    if claim.kind == COUNTER:
-        counter = _issued(session, Counter, claim, "token_version")
-        return target_for(session, counter.unit, counter=counter)
-    assert claim.kind == CARD
-    employee = _issued(session, Employee, claim, "card_version")
-    return target_for(session, employee.unit, card_employee=employee)
-
-
-def _issued(session: Session, model, claim: LinkClaim, version_attribute: str):
-    found = session.get(model, claim.target_id, options=[joinedload(model.unit)])
-    if found is None:
+    current = directory.stamp(session)
+    link = directory.cached(
+        ("link", claim.kind, claim.target_id), current, lambda: _link(session, claim, current)
+    )
+    if link is None:
         raise LinkNotFound("Unknown survey link.")
-    if claim.version != getattr(found, version_attribute) or not found.active:
+    version, active, target = link
+    if claim.version != version or not active:
         raise LinkRevoked("This survey link has been withdrawn.")
-    return found
+    return target
+
+
+def _link(session: Session, claim: LinkClaim, stamp: str):
+    """Return (version, active, target) of the counter or card a link names, or None."""
+    if claim.kind == COUNTER:
+        counter = session.get(Counter, claim.target_id, options=[joinedload(Counter.unit)])
+        if counter is None:
+            return None
+        target = target_for(session, counter.unit, counter=counter, stamp=stamp)
+        return counter.token_version, counter.active, target
+    assert claim.kind == CARD
+    employee = session.get(Employee, claim.target_id, options=[joinedload(Employee.unit)])
+    if employee is None:
+        return None
+    target = target_for(session, employee.unit, card_employee=employee, stamp=stamp)
+    return employee.card_version, employee.active, target
+
+
+def _unit_info(unit: Unit) -> UnitInfo:
+    return UnitInfo(unit.id, unit.name, unit.timezone, unit.complaint_url)
 
 
 def target_for(
@@ -115,25 +136,31 @@ def target_for(
     *,
     counter: Counter | None = None,
     card_employee: Employee | None = None,
+    stamp: str | None = None,
 ) -> SurveyTarget:
     """Return the survey target for a counter's poster or an employee's card in ``unit``."""
     chain = org.lineage(session, unit)
     # The instrument set on the unit or on the nearest unit above it that has one.
     row = next((u.instrument for u in reversed(chain) if u.instrument_id), None)
     row = row or instruments.stored(session)
-    service_types = session.scalars(
-        select(ServiceType)
+    service_types = session.execute(
+        select(ServiceType.id, ServiceType.name)
         .where(ServiceType.unit_id == unit.id, ServiceType.active)
         .order_by(ServiceType.name)
     ).all()
     return SurveyTarget(
-        unit=unit,
-        instrument_row=row,
+        stamp=stamp or directory.stamp(session),
+        unit=_unit_info(unit),
+        instrument_id=row.id,
         instrument=instruments.definition_of(row),
-        counter=counter,
-        card_employee=card_employee,
-        service_types=list(service_types),
-        lineage=chain,
+        counter=CounterInfo(counter.id, counter.name) if counter else None,
+        card_employee=(
+            StaffInfo(card_employee.id, card_employee.name, card_employee.active)
+            if card_employee
+            else None
+        ),
+        service_types=tuple(ServiceTypeInfo(s.id, s.name) for s in service_types),
+        lineage=tuple(_unit_info(u) for u in chain),
     )
 
 
@@ -142,7 +169,9 @@ def serving(session: Session, target: SurveyTarget, at: dt.datetime | None = Non
     if target.card_employee is not None:
         return target.card_employee, Attribution.CARD
     if target.counter is not None:
-        employee = roster.on_duty(session, target.counter, at or utcnow())
+        employee = roster.on_duty(
+            session, target.counter.id, target.unit.timezone, at or utcnow(), stamp=target.stamp
+        )
         if employee is not None:
             return employee, Attribution.ROSTER
     return None, Attribution.NONE
@@ -181,7 +210,7 @@ def submit(
         service_type_id=(
             submission.service_type_id if submission.service_type_id in allowed_services else None
         ),
-        instrument_id=target.instrument_row.id,
+        instrument_id=target.instrument_id,
         sex=submission.sex,
         age=submission.age,
         education=submission.education,

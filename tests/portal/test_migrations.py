@@ -42,3 +42,21 @@ def test_migrations_downgrade_to_nothing_and_up_again(migrated_app):
     assert tables == set()
     upgrade(directory=MIGRATIONS_DIR)
     assert "response" in sa.inspect(db.engine).get_table_names()
+
+
+def test_migrated_databases_change_the_directory_stamp_on_every_directory_write(migrated_app):
+    upgrade(directory=MIGRATIONS_DIR)
+    with db.engine.begin() as conn:
+        stamps = [conn.scalar(sa.text("SELECT stamp FROM directory_stamp"))]
+        conn.execute(
+            sa.text(
+                "INSERT INTO unit (name, kind, timezone, created_at)"
+                " VALUES ('A', 'unit', 'Asia/Jakarta', CURRENT_TIMESTAMP)"
+            )
+        )
+        stamps.append(conn.scalar(sa.text("SELECT stamp FROM directory_stamp")))
+        conn.execute(sa.text("UPDATE unit SET name = 'B'"))
+        stamps.append(conn.scalar(sa.text("SELECT stamp FROM directory_stamp")))
+        conn.execute(sa.text("DELETE FROM unit"))
+        stamps.append(conn.scalar(sa.text("SELECT stamp FROM directory_stamp")))
+    assert len(set(stamps)) == 4

@@ -40,12 +40,14 @@ def _utc(local: str) -> dt.datetime:
 )
 def test_shifts_are_read_on_the_units_wall_clock(session, setup, local, who):
     counter, day_staff, night_staff = setup
-    expected = {"day": day_staff, "night": night_staff, None: None}[who]
-    assert roster.on_duty(session, counter, _utc(local)) == expected
+    expected = {"day": day_staff.id, "night": night_staff.id, None: None}[who]
+    found = roster.on_duty(session, counter.id, counter.unit.timezone, _utc(local))
+    assert (found.id if found else None) == expected
 
 
 def test_an_inactive_employee_is_not_credited(session, setup):
     counter, day_staff, _ = setup
     day_staff.active = False
     session.commit()
-    assert roster.on_duty(session, counter, _utc("2026-07-01T08:00:00")) is None
+    at = _utc("2026-07-01T08:00:00")
+    assert roster.on_duty(session, counter.id, counter.unit.timezone, at) is None
