@@ -9,6 +9,8 @@ A form that was posted back shows answers and errors, so it is always rendered l
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import render_template
 from markupsafe import Markup
 
@@ -21,8 +23,19 @@ MAX_ENTRIES = 1024
 _blank: dict[tuple, Markup] = {}
 
 
-def questions(form: SurveyForm, target, language: str, comment_max: int) -> Markup:
-    if form.is_submitted():
+def questions(
+    form: SurveyForm | None,
+    target,
+    language: str,
+    comment_max: int,
+    make_form: Callable[[], SurveyForm],
+) -> Markup:
+    """Return the questionnaire: ``form`` as posted back, or the blank one.
+
+    ``make_form`` builds a blank form only when this process has not rendered the
+    blank questionnaire for this key yet.
+    """
+    if form is not None and form.is_submitted():
         return Markup(render_template(TEMPLATE, form=form, target=target))
     key = (
         target.instrument.code,
@@ -35,5 +48,5 @@ def questions(form: SurveyForm, target, language: str, comment_max: int) -> Mark
     if html is None:
         if len(_blank) >= MAX_ENTRIES:
             _blank.clear()
-        html = _blank[key] = Markup(render_template(TEMPLATE, form=form, target=target))
+        html = _blank[key] = Markup(render_template(TEMPLATE, form=make_form(), target=target))
     return html

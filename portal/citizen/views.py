@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import uuid
 
 from flask import (
     Blueprint,
@@ -61,10 +62,16 @@ def survey(token: str):
         return error
     language = current_language()
     comment_max = current_app.config["COMMENT_MAX_LENGTH"]
-    form = build_survey_form(
-        target.instrument, language, target.service_types, comment_max=comment_max
-    )
-    if form.validate_on_submit():
+
+    def make_form():
+        return build_survey_form(
+            target.instrument, language, target.service_types, comment_max=comment_max
+        )
+
+    # A blank questionnaire comes from the fragment cache, so a GET needs no form object:
+    # building one binds every field, which costs more than the rest of the page.
+    form = make_form() if request.method == "POST" else None
+    if form is not None and form.validate_on_submit():
         client = feedback.client_hash(
             current_app.config["SECRET_KEY"],
             request.remote_addr or "",
@@ -82,12 +89,15 @@ def survey(token: str):
             return jsonify(receipt=receipt.code, next=thanks_url)
         return redirect(thanks_url, code=303)
     serving, _ = feedback.serving(db.session, target)
-    status = 422 if request.method == "POST" else 200
-    questions = fragments.questions(form, target, language, comment_max)
     page = render_template(
-        "citizen/survey.html", form=form, target=target, serving=serving, questions=questions
+        "citizen/survey.html",
+        form=form,
+        target=target,
+        serving=serving,
+        questions=fragments.questions(form, target, language, comment_max, make_form),
+        submission_id=form.submission_id.data if form else str(uuid.uuid4()),
     )
-    return page, status
+    return page, 200 if form is None else 422
 
 
 @bp.get("/<token>/terima-kasih")

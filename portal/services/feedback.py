@@ -27,7 +27,7 @@ from portal.services.snapshots import CounterInfo, ServiceTypeInfo, StaffInfo, U
 from portal.tokens import CARD, COUNTER, LinkClaim
 from surveys import statistics
 from surveys.errors import SurveyError
-from surveys.instruments import Instrument
+from surveys.instruments import UNSUR_CODES, Instrument
 
 
 class LinkNotFound(SurveyError):
@@ -200,31 +200,29 @@ def submit(
     at = at or utcnow()
     employee, attribution = serving(session, target, at)
     allowed_services = {s.id for s in target.service_types}
-    response = Response(
-        id=submission.id,
-        submitted_at=at,
-        unit_id=target.unit.id,
-        counter_id=target.counter.id if target.counter else None,
-        employee_id=employee.id if employee else None,
-        attribution=attribution,
-        service_type_id=(
+    row = {
+        "id": submission.id,
+        "submitted_at": at,
+        "unit_id": target.unit.id,
+        "counter_id": target.counter.id if target.counter else None,
+        "employee_id": employee.id if employee else None,
+        "attribution": attribution,
+        "service_type_id": (
             submission.service_type_id if submission.service_type_id in allowed_services else None
         ),
-        instrument_id=target.instrument_id,
-        sex=submission.sex,
-        age=submission.age,
-        education=submission.education,
-        occupation=submission.occupation,
-        comment=submission.comment,
-        language=submission.language,
-        client_hash=submission.client_hash,
-        **{code.lower(): value for code, value in answers.items()},
-    )
-    session.add(response)
-    receipt = _receipt(response)
+        "instrument_id": target.instrument_id,
+        "sex": submission.sex,
+        "age": submission.age,
+        "education": submission.education,
+        "occupation": submission.occupation,
+        "comment": submission.comment,
+        "language": submission.language,
+        "client_hash": submission.client_hash,
+        "flags": 0,
+        **{code.lower(): answers.get(code) for code in UNSUR_CODES},
+    }
     try:
-        session.flush()
-        rollups.add(session, response, target.unit.timezone)
+        rollups.store(session, row, target.unit.timezone)
         session.commit()
     except IntegrityError:
         # The submission id is stored already: a second press of "Kirim", a retry after
@@ -234,14 +232,14 @@ def submit(
         existing = session.get(Response, submission.id)
         if existing is None:
             raise
-        return _receipt(existing, duplicate=True)
-    return receipt
+        return _receipt(existing.id, existing.answers, duplicate=True)
+    return _receipt(submission.id, answers)
 
 
-def _receipt(response: Response, *, duplicate: bool = False) -> Receipt:
+def _receipt(response_id: uuid.UUID, answers: dict, *, duplicate: bool = False) -> Receipt:
     return Receipt(
-        response.id,
-        receipt_code(response.id),
-        dissatisfied=statistics.is_dissatisfied(response.answers),
+        response_id,
+        receipt_code(response_id),
+        dissatisfied=statistics.is_dissatisfied(answers),
         duplicate=duplicate,
     )
