@@ -24,7 +24,8 @@ T = TypeVar("T")
 # Survey targets and roster days: a Pemda has a few thousand counters and cards.
 MAX_ENTRIES = 20_000
 
-_STAMP = select(DirectoryStamp.stamp).where(DirectoryStamp.id == 1)
+# A Core select of the table: the ORM would add its own compile step to every request.
+_STAMP = select(DirectoryStamp.__table__.c.stamp).where(DirectoryStamp.__table__.c.id == 1)
 _entries: dict[Hashable, tuple[str, object]] = {}
 
 
