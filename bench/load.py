@@ -12,6 +12,11 @@ carried (CSRF token, submission id) and nine answers, expect 303. Latencies are 
 of the POST (the submission); the first WARMUP seconds are not counted. At the end the
 rows in each database are counted and must equal the accepted submissions.
 
+It also prints the CPU each counted submission cost, over the measured window: the
+app's gunicorn processes, PostgreSQL's server processes, and the whole machine (which
+includes the load generator). At saturation throughput is the cores divided by the
+whole machine's figure, so this says where the ratio between the two apps comes from.
+
     .venv/bin/python -m bench.load                       # SQLite, and PostgreSQL if it answers
     .venv/bin/python -m bench.load --databases postgresql --concurrency 32 --duration 30
 
@@ -23,6 +28,7 @@ client comes from 127.0.0.1); nothing else is changed.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import multiprocessing
 import os
@@ -185,6 +191,58 @@ def percentile(values: list[float], q: int) -> float:
     if len(values) < 2:
         return values[0] if values else float("nan")
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
+
+
+# -- where the CPU goes -----------------------------------------------------------------
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def _ticks(pid: int | str, *, reaped_children: bool = False) -> int:
+    """utime + stime of a process (and of its children it has reaped), in clock ticks."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return sum(int(f) for f in fields[11 : 15 if reaped_children else 13])
+
+
+def app_cpu(master: int) -> float:
+    """CPU seconds used so far by a gunicorn master and its workers, replaced ones too."""
+    total = _ticks(master, reaped_children=True)
+    for worker in Path(f"/proc/{master}/task/{master}/children").read_text().split():
+        with contextlib.suppress(FileNotFoundError):
+            total += _ticks(worker)
+    return total / TICK
+
+
+def postgres_cpu() -> dict[str, int]:
+    """Ticks used so far by each PostgreSQL server process (the benchmark's connections
+    are pooled, so the same backends serve the whole measured window)."""
+    found = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with contextlib.suppress(OSError):
+            if stat.read_text().split(" ", 2)[1] == "(postgres)":
+                found[stat.parent.name] = _ticks(stat.parent.name)
+    return found
+
+
+def machine_busy() -> float:
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (sum(values) - values[3] - values[4]) / TICK  # all but idle and iowait
+
+
+@dataclass
+class CpuSample:
+    app: float
+    postgres: dict[str, int]
+    machine: float
+
+    @classmethod
+    def take(cls, master: int) -> CpuSample:
+        return cls(app_cpu(master), postgres_cpu(), machine_busy())
+
+    def until(self, later: CpuSample) -> tuple[float, float, float]:
+        """Return CPU seconds of the app, PostgreSQL and the whole machine in between."""
+        postgres = sum(t - self.postgres.get(pid, 0) for pid, t in later.postgres.items())
+        return later.app - self.app, postgres / TICK, later.machine - self.machine
 
 
 # -- the servers ----------------------------------------------------------------------
@@ -354,6 +412,7 @@ class Result:
     tally: Tally
     duration: float
     stored: int
+    cpu: tuple[float, float, float] | None = None  # app, PostgreSQL, machine; seconds
 
     @property
     def per_second(self) -> float:
@@ -369,6 +428,17 @@ class Result:
             f"  p99 {percentile(ms, 99):>6.1f} ms  max {max(ms, default=0):>6.0f} ms"
             f"  (rows {self.stored:,} = accepted {self.tally.accepted:,}: {check};"
             f" errors: {errors})"
+        )
+
+    def cpu_line(self) -> str:
+        """CPU per counted submission: what each cycle costs, whatever the throughput."""
+        if not self.cpu or not self.tally.latencies:
+            return f"  {self.app:<5} CPU per submission: not measured"
+        n = len(self.tally.latencies)
+        app, postgres, machine = (1000 * seconds / n for seconds in self.cpu)
+        return (
+            f"  {self.app:<5} CPU per submission: app (gunicorn) {app:.2f} ms,"
+            f" PostgreSQL {postgres:.2f} ms, whole machine {machine:.2f} ms"
         )
 
 
@@ -412,11 +482,22 @@ def run(database: Database, args, workdir: Path) -> tuple[Result, Result]:
     ):
         port = free_port()
         server = gunicorn(app_path, port, env, workdir / f"{app}-{database.label[:6]}.log")
+        samples = []
+        # The first sample when the warm-up ends (drive starts its clock 0.5 s from now).
+        timer = threading.Timer(
+            0.5 + args.warmup,
+            lambda into, pid: into.append(CpuSample.take(pid)),
+            args=(samples, server.pid),
+        )
         try:
+            timer.start()
             tally = drive(port, paths, args.concurrency, args.duration, args.warmup)
+            cpu = samples[0].until(CpuSample.take(server.pid)) if samples else None
         finally:
+            timer.cancel()
             stop(server)
-        results.append(Result(app, tally, args.duration, count_rows(url, table) - offset))
+        result = Result(app, tally, args.duration, count_rows(url, table) - offset, cpu)
+        results.append(result)
     print(
         f"{database.label}: {args.concurrency} clients, {args.duration:.0f} s (+{args.warmup:.0f} s"
         f" warm-up), gunicorn {args.workers} workers x {args.threads} threads,"
@@ -424,6 +505,8 @@ def run(database: Database, args, workdir: Path) -> tuple[Result, Result]:
     )
     for result in results:
         print(result.line())
+    for result in results:
+        print(result.cpu_line())
     ours, bare = results
     print(f"  ours / bare: {ours.per_second / bare.per_second:.2f}")
     return ours, bare
