@@ -110,20 +110,21 @@ def resolve(session: Session, claim: LinkClaim | None) -> SurveyTarget:
     return target
 
 
+# What a link of each kind names: the model, its version attribute, its role in a target.
+_LINK_KINDS = {
+    COUNTER: (Counter, "token_version", "counter"),
+    CARD: (Employee, "card_version", "card_employee"),
+}
+
+
 def _link(session: Session, claim: LinkClaim, stamp: str):
     """Return (version, active, target) of the counter or card a link names, or None."""
-    if claim.kind == COUNTER:
-        counter = session.get(Counter, claim.target_id, options=[joinedload(Counter.unit)])
-        if counter is None:
-            return None
-        target = target_for(session, counter.unit, counter=counter, stamp=stamp)
-        return counter.token_version, counter.active, target
-    assert claim.kind == CARD
-    employee = session.get(Employee, claim.target_id, options=[joinedload(Employee.unit)])
-    if employee is None:
+    model, version_attribute, role = _LINK_KINDS[claim.kind]
+    found = session.get(model, claim.target_id, options=[joinedload(model.unit)])
+    if found is None:
         return None
-    target = target_for(session, employee.unit, card_employee=employee, stamp=stamp)
-    return employee.card_version, employee.active, target
+    target = target_for(session, found.unit, stamp=stamp, **{role: found})
+    return getattr(found, version_attribute), found.active, target
 
 
 def _unit_info(unit: Unit) -> UnitInfo:
