@@ -79,6 +79,9 @@ def from_environment(instance_path: str) -> dict:
         # The portal's own log level (DEBUG, INFO, WARNING, ERROR); logs go to stderr.
         "LOG_LEVEL": _log_level(),
         "COMMENT_MAX_LENGTH": _env_int("COMMENT_MAX_LENGTH", 1000),
+        # How stale a survey page's view of the directory may be (portal.services.directory):
+        # a process reads the directory stamp at most once per this many milliseconds.
+        "DIRECTORY_REFRESH_MS": _env_int("DIRECTORY_REFRESH_MS", 1000),
         # Below this many responses in a period, no score about a person is shown.
         "PERSON_SCORE_MINIMUM": _env_int("PERSON_SCORE_MINIMUM", 30),
         "BABEL_DEFAULT_LOCALE": "id",

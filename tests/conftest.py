@@ -79,6 +79,9 @@ def make_app(url: str, engine_options: dict, **overrides):
         "PUBLIC_BASE_URL": "http://survey.test",
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Tests change the directory and look at once; tests/portal/test_directory.py
+        # covers the refresh interval production uses.
+        "DIRECTORY_REFRESH_MS": 0,
         **overrides,
     }
     app = create_app(config)

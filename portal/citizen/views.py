@@ -37,7 +37,8 @@ LAST_RECEIPT = "last_receipt"
 
 def _target_or_error(token: str):
     try:
-        return feedback.resolve(db.session, tokens.read(token)), None
+        max_age = current_app.config["DIRECTORY_REFRESH_MS"] / 1000
+        return feedback.resolve(db.session, tokens.read(token), max_age=max_age), None
     except feedback.LinkRevoked:
         return None, render_error(410)
     except feedback.LinkNotFound:

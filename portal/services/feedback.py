@@ -94,11 +94,14 @@ def complaint_channel(target: SurveyTarget, default: ComplaintChannel) -> Compla
     return default
 
 
-def resolve(session: Session, claim: LinkClaim | None) -> SurveyTarget:
-    """Return the survey target a link points at, or raise LinkNotFound / LinkRevoked."""
+def resolve(session: Session, claim: LinkClaim | None, *, max_age: float = 0.0) -> SurveyTarget:
+    """Return the survey target a link points at, or raise LinkNotFound / LinkRevoked.
+
+    The directory may be up to ``max_age`` seconds stale (``directory.stamp``).
+    """
     if claim is None:
         raise LinkNotFound("Unknown survey link.")
-    current = directory.stamp(session)
+    current = directory.stamp(session, max_age)
     link = directory.cached(
         ("link", claim.kind, claim.target_id), current, lambda: _link(session, claim, current)
     )

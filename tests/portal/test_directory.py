@@ -1,6 +1,7 @@
 """Survey links are resolved from a per-process copy of the directory, never a stale one."""
 
 import datetime as dt
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import event, select
@@ -107,12 +108,8 @@ def test_a_response_is_credited_by_the_roster_as_it_stands_when_submitted(citize
     assert session.scalar(select(Response.employee_id)) == staff.id
 
 
-def test_a_warm_survey_page_reads_one_value_from_the_database(client, session, loket):
-    _shift_now(factories.employee(loket.unit), loket)
-    factories.service_type(loket.unit)
-    session.commit()
-    path = factories.survey_path(loket)
-    client.get(path)
+@contextmanager
+def _statements():
     statements = []
 
     def count(conn, cursor, statement, *args):
@@ -120,10 +117,70 @@ def test_a_warm_survey_page_reads_one_value_from_the_database(client, session, l
 
     event.listen(db.engine, "before_cursor_execute", count)
     try:
-        assert client.get(path).status_code == 200
+        yield statements
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
+
+
+def test_a_warm_survey_page_reads_one_value_from_the_database(client, session, loket):
+    _shift_now(factories.employee(loket.unit), loket)
+    factories.service_type(loket.unit)
+    session.commit()
+    path = factories.survey_path(loket)
+    client.get(path)
+    with _statements() as statements:
+        assert client.get(path).status_code == 200
     assert len(statements) == 1 and "directory_stamp" in statements[0]
+
+
+@pytest.fixture
+def clock(app, monkeypatch):
+    """Production's refresh interval, one second, on a clock the test moves by hand."""
+    app.config["DIRECTORY_REFRESH_MS"] = 1000
+    now = [1_000.0]
+    monkeypatch.setattr(directory, "monotonic", lambda: now[0])
+    return now
+
+
+def test_a_process_rereads_the_directory_once_per_refresh_interval(client, session, loket, clock):
+    _shift_now(factories.employee(loket.unit, "Rudi Hartono"), loket)
+    session.commit()
+    path = factories.survey_path(loket)
+    assert "Rudi Hartono" in client.get(path).get_data(as_text=True)
+
+    loket.name = "Loket 1 — KTP-el"
+    session.commit()
+    clock[0] += 0.9
+    with _statements() as statements:
+        html = client.get(path).get_data(as_text=True)
+    # Within the interval a blank survey page needs no database at all.
+    assert statements == []
+    assert "Loket 1 — KTP-el" not in html and "Rudi Hartono" in html
+
+    clock[0] += 0.1
+    assert "Loket 1 — KTP-el" in client.get(path).get_data(as_text=True)
+
+    loket.active = False
+    session.commit()
+    assert client.get(path).status_code == 200
+    clock[0] += 1
+    assert client.get(path).status_code == 410
+
+
+def test_a_submission_within_the_interval_is_stored_under_the_directory_it_was_shown(
+    citizen, session, loket, clock
+):
+    path = factories.survey_path(loket)
+    citizen.open(path)
+    staff = factories.employee(loket.unit, "Dewi Lestari")
+    _shift_now(staff, loket)
+    session.commit()
+    assert citizen.submit(path).status_code == 303
+    clock[0] += 1
+    citizen.open(path)
+    assert citizen.submit(path).status_code == 303
+    credited = session.scalars(select(Response.employee_id).order_by(Response.submitted_at))
+    assert list(credited) == [None, staff.id]
 
 
 def test_the_cache_holds_plain_values_not_rows(session, loket):
