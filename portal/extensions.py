@@ -31,5 +31,17 @@ migrate = Migrate()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=client_address)
 login_manager = LoginManager()
+
+
+@limiter.request_filter
+def _page_views_are_not_limited() -> bool:
+    """Only form submissions carry limits (surveys, logins); a GET skips the lookup.
+
+    Flask-Limiter otherwise resolves every route's limits on every request, which on a
+    survey page view costs more than reading the directory does.
+    """
+    return request.method in ("GET", "HEAD")
+
+
 babel = Babel()
 compress = Compress()

@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import generate_csrf
 
 from portal import tokens
 from portal.citizen import fragments
@@ -90,15 +91,26 @@ def survey(token: str):
             return jsonify(receipt=receipt.code, next=thanks_url)
         return redirect(thanks_url, code=303)
     serving, _ = feedback.serving(db.session, target)
-    page = render_template(
-        "citizen/survey.html",
-        form=form,
-        target=target,
-        serving=serving,
-        questions=fragments.questions(form, target, language, comment_max, make_form),
-        submission_id=form.submission_id.data if form else str(uuid.uuid4()),
-    )
-    return page, 200 if form is None else 422
+
+    def render(csrf_token: str, submission_id: str) -> str:
+        return render_template(
+            "citizen/survey.html",
+            form=form,
+            target=target,
+            serving=serving,
+            questions=fragments.questions(form, target, language, comment_max, make_form),
+            csrf_value=csrf_token,
+            submission_id=submission_id,
+        )
+
+    if form is not None:
+        return render(generate_csrf(), form.submission_id.data), 422
+    if request.query_string:
+        return render(generate_csrf(), str(uuid.uuid4()))
+    # The page shows the loket and unit (named by the path and the directory stamp),
+    # the language and who is on duty; nothing else about the visitor.
+    key = (request.path, language, target.stamp, serving)
+    return fragments.blank_page(key, render, generate_csrf(), str(uuid.uuid4()))
 
 
 @bp.get("/<token>/terima-kasih")

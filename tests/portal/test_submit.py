@@ -6,8 +6,9 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from portal.citizen import fragments
 from portal.models import Attribution, Response, Rollup
-from portal.services import rollups
+from portal.services import feedback, rollups
 from surveys import calendar
 from tests import factories
 from tests.conftest import ALL_FOURS, TEST_REDIS_URL, hidden_fields
@@ -47,6 +48,39 @@ def test_survey_page_names_the_place_and_asks_nine_official_questions(client, se
     assert "Bagaimana pendapat Saudara tentang kecepatan waktu dalam memberikan pelayanan?" in html
     assert "Sangat sopan dan ramah" in html and "Gratis" in html
     assert '<html lang="id">' in html
+
+
+def test_each_visitor_gets_their_own_token_and_submission_id(app, session, loket):
+    # A blank page is rendered once per process and copied; the copies must not share
+    # the per-visitor values, nor show where they go.
+    path = factories.survey_path(loket)
+    first, second = app.test_client(), app.test_client()
+    pages = [c.get(path).get_data(as_text=True) for c in (first, second, first)]
+    fields = [hidden_fields(page) for page in pages]
+    assert len({f["submission_id"] for f in fields}) == 3
+    assert fields[0]["csrf_token"] != fields[1]["csrf_token"]
+    assert not any(fragments.CSRF_HOLE in p or fragments.SUBMISSION_HOLE in p for p in pages)
+    blanked = {
+        re.sub(r'(name="(?:csrf_token|submission_id)" type="hidden" value=)"[^"]*"', r"\1", p)
+        for p in pages
+    }
+    assert len(blanked) == 1
+
+    assert second.post(path, data={**fields[1], **ALL_FOURS}).status_code == 303
+    assert first.post(path, data={**fields[2], **ALL_FOURS}).status_code == 303
+    assert len(_responses(session)) == 2
+
+
+def test_the_page_follows_the_roster_through_the_day(client, session, loket, monkeypatch):
+    employee = factories.employee(loket.unit, "Siti Rahmawati")
+    factories.shift(employee, loket, dt.date(2026, 3, 2), "08:00", "12:00")
+    session.commit()
+    path = factories.survey_path(loket)
+    # 11:59 and 12:00 in Jakarta (UTC+7), with no change to the directory in between.
+    for utc, on_duty in (("04:59", True), ("05:00", False), ("04:00", True)):
+        at = dt.datetime.fromisoformat(f"2026-03-02T{utc}")
+        monkeypatch.setattr(feedback, "utcnow", lambda at=at: at)
+        assert ("Siti Rahmawati" in client.get(path).get_data(as_text=True)) is on_duty, utc
 
 
 def test_a_survey_deep_in_the_tree_asks_the_questionnaire_set_above_it(client, session):
