@@ -137,16 +137,18 @@ def store(session: Session, row: Mapping, zone: str) -> None:
     """Insert one response (``row``: every column of the response table) and add it to
     each of its buckets, in the caller's transaction: stored together or not at all."""
     buckets = _bucket_rows(row, zone)
-    dialect = session.get_bind().dialect.name
+    # Core statements on the session's connection: the session adds nothing to them.
+    connection = session.connection()
+    dialect = connection.dialect.name
     if dialect == "postgresql" and buckets:
         params = {f"r_{name}": value for name, value in row.items()}
         for n, bucket in enumerate(buckets):
             params.update({f"b{n}_{name}": value for name, value in bucket.items()})
-        session.execute(_STORE_POSTGRESQL, params)
+        connection.execute(_STORE_POSTGRESQL, params)
         return
-    session.execute(_INSERT_RESPONSE, row)
+    connection.execute(_INSERT_RESPONSE, row)
     for grain, bucket in zip(GRAINS, buckets, strict=False):
-        session.execute(_upsert(dialect, grain), bucket)
+        connection.execute(_upsert(dialect, grain), bucket)
 
 
 _ANSWER_COLUMNS = tuple(getattr(Response, code.lower()) for code in UNSUR_CODES)
