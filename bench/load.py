@@ -34,6 +34,7 @@ import multiprocessing
 import os
 import random
 import re
+import runpy
 import secrets
 import statistics
 import subprocess
@@ -442,9 +443,24 @@ class Result:
         )
 
 
+def production_threads(database_url: str) -> int:
+    """Return the threads per worker gunicorn.conf.py gives an app on ``database_url``."""
+    previous = os.environ.get("DATABASE_URL")
+    os.environ["DATABASE_URL"] = database_url
+    try:
+        return runpy.run_path(str(ROOT / "gunicorn.conf.py"))["threads"]
+    finally:
+        if previous is None:
+            del os.environ["DATABASE_URL"]
+        else:
+            os.environ["DATABASE_URL"] = previous
+
+
 def run(database: Database, args, workdir: Path) -> tuple[Result, Result]:
     redis = redis_answers(REDIS_URL)
-    common = {"WEB_CONCURRENCY": str(args.workers), "GUNICORN_THREADS": str(args.threads)}
+    # Both apps get the portal's production setting for this database.
+    threads = args.threads or production_threads(database.ours_url)
+    common = {"WEB_CONCURRENCY": str(args.workers), "GUNICORN_THREADS": str(threads)}
     ours_env = {
         **common,
         "PORTAL_ENV": "production",
@@ -500,7 +516,7 @@ def run(database: Database, args, workdir: Path) -> tuple[Result, Result]:
         results.append(result)
     print(
         f"{database.label}: {args.concurrency} clients, {args.duration:.0f} s (+{args.warmup:.0f} s"
-        f" warm-up), gunicorn {args.workers} workers x {args.threads} threads,"
+        f" warm-up), gunicorn {args.workers} workers x {threads} threads,"
         f" limits in {'Redis' if redis else 'memory'}, {len(paths)} loket"
     )
     for result in results:
@@ -525,7 +541,9 @@ def main() -> None:
     cpus = os.cpu_count() or 1
     workers = int(os.environ.get("WEB_CONCURRENCY", 2 * cpus + 1))
     parser.add_argument("--workers", type=int, default=workers)
-    parser.add_argument("--threads", type=int, default=int(os.environ.get("GUNICORN_THREADS", 4)))
+    parser.add_argument(
+        "--threads", type=int, help="per worker; default: gunicorn.conf.py's for the database"
+    )
     args = parser.parse_args()
     python = sys.version.split()[0]
     print(f"machine: {cpus} CPUs, Python {python}; the load generator runs on it too")

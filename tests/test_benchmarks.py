@@ -28,7 +28,6 @@ def test_the_load_benchmark_drives_both_apps_and_checks_the_stored_rows():
             "--warmup=0.5",
             "--concurrency=2",
             "--workers=1",
-            "--threads=2",
         ],
         cwd=ROOT,
         capture_output=True,
@@ -41,6 +40,7 @@ def test_the_load_benchmark_drives_both_apps_and_checks_the_stored_rows():
     assert set(lines) == {"ours", "bare"}, run.stdout
     assert all(float(rate) > 0 for _, rate, _ in lines.values()), run.stdout
     assert re.search(r"ours / bare: \d+\.\d\d", run.stdout)
+    assert "gunicorn 1 workers x 1 threads" in run.stdout  # gunicorn.conf.py's SQLite default
     cpu = re.compile(r"^\s+(ours|bare)\s+CPU per submission: app \(gunicorn\) ([\d.]+) ms", re.M)
     assert {app for app, ms in cpu.findall(run.stdout) if float(ms) > 0} == {"ours", "bare"}
 

@@ -3,6 +3,8 @@
 import runpy
 import urllib.request
 
+import pytest
+
 from tests.servers import ROOT, free_port, start_gunicorn
 
 
@@ -11,6 +13,25 @@ def test_the_access_log_never_records_a_client_address():
     assert "%(h)s" not in settings["access_log_format"]
     assert "%({x-forwarded-for}i)s" not in settings["access_log_format"].lower()
     assert "%(f)s" not in settings["access_log_format"]  # the referrer can carry a token
+
+
+@pytest.mark.parametrize(
+    ("environment", "threads"),
+    [
+        ({}, 1),
+        ({"DATABASE_URL": "sqlite:////var/lib/suara/portal.sqlite3"}, 1),
+        ({"DATABASE_URL": "postgresql+psycopg:///suara_layanan"}, 4),
+        ({"DATABASE_URL": "postgresql+psycopg:///suara_layanan", "GUNICORN_THREADS": "8"}, 8),
+    ],
+)
+def test_workers_run_one_request_at_a_time_on_sqlite_and_four_on_postgresql(
+    monkeypatch, environment, threads
+):
+    for name in ("DATABASE_URL", "GUNICORN_THREADS"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert runpy.run_path(str(ROOT / "gunicorn.conf.py"))["threads"] == threads
 
 
 def test_gunicorn_serves_the_portal_with_the_production_settings(tmp_path):
