@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 FLASK  := $(BIN)/flask --app wsgi
 export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run serve test lint format install clean translations bench bench-page bench-load bench-national
+.PHONY: run serve test lint format install clean translations bench bench-page bench-load bench-cost bench-national
 
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
@@ -81,6 +81,10 @@ bench-load: $(VENV)/.installed-test $(CATALOGS)
 
 # A national month (10^7 responses) in the local PostgreSQL: unit, OPD and Pemda report
 # latency against a naive GROUP BY (~25 minutes). See docs/scaling.md.
+# The apps' own CPU per survey cycle, without HTTP: the portal against the bare insert.
+bench-cost: $(VENV)/.installed-test $(CATALOGS)
+	$(BIN)/python -m bench.request_cost
+
 bench-national: $(VENV)/.installed-test
 	$(BIN)/python -m bench.national $(BENCH_NATIONAL_ARGS)
 

@@ -1,4 +1,4 @@
-"""The benchmarks still run: a few seconds of `make bench-load`, to catch a broken harness.
+"""The benchmarks still run: seconds of `make bench-load` and `make bench-cost`, no figures.
 
 The figures themselves are not checked here (benchmarks are not timed tests); what is
 checked is that both servers start, the clients complete submissions against each, and
@@ -43,6 +43,29 @@ def test_the_load_benchmark_drives_both_apps_and_checks_the_stored_rows():
     assert "gunicorn 1 workers x 1 threads" in run.stdout  # gunicorn.conf.py's SQLite default
     cpu = re.compile(r"^\s+(ours|bare)\s+CPU per submission: app \(gunicorn\) ([\d.]+) ms", re.M)
     assert {app for app, ms in cpu.findall(run.stdout) if float(ms) > 0} == {"ours", "bare"}
+
+
+def test_the_request_cost_benchmark_prints_both_apps_cpu_per_cycle():
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench.request_cost",
+            "--databases=sqlite",
+            "--rounds=1",
+            "--cycles=3",
+            "--counters=5",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    line = re.compile(r"^\s+(ours|bare)\s+app ([\d.]+) ms, PostgreSQL ([\d.]+) ms$", re.M)
+    found = {app: float(ms) for app, ms, _ in line.findall(run.stdout)}
+    assert set(found) == {"ours", "bare"} and all(ms > 0 for ms in found.values()), run.stdout
+    assert re.search(r"ours / bare \(app\): \d+\.\dx", run.stdout)
 
 
 @pytest.mark.skipif(
