@@ -17,24 +17,29 @@ from tests.conftest import TEST_DATABASE_URL
 from tests.servers import ROOT
 
 
-def test_the_load_benchmark_drives_both_apps_and_checks_the_stored_rows():
+def _bench(module: str, *args: str, env: dict | None = None, timeout: int = 120):
+    """Run ``python -m bench.<module> args`` from the checkout; it must exit 0."""
     run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench.load",
-            "--databases=sqlite",
-            "--duration=1.5",
-            "--warmup=0.5",
-            "--concurrency=2",
-            "--workers=1",
-        ],
+        [sys.executable, "-m", f"bench.{module}", *args],
         cwd=ROOT,
+        env={**os.environ, **(env or {})},
         capture_output=True,
         text=True,
-        timeout=120,
+        timeout=timeout,
     )
     assert run.returncode == 0, run.stdout + run.stderr
+    return run
+
+
+def test_the_load_benchmark_drives_both_apps_and_checks_the_stored_rows():
+    run = _bench(
+        "load",
+        "--databases=sqlite",
+        "--duration=1.5",
+        "--warmup=0.5",
+        "--concurrency=2",
+        "--workers=1",
+    )
     line = re.compile(r"^\s+(ours|bare)\s+([\d.]+)/s.*: (ok);", re.M)
     lines = {m[0]: m for m in line.findall(run.stdout)}
     assert set(lines) == {"ours", "bare"}, run.stdout
@@ -46,22 +51,7 @@ def test_the_load_benchmark_drives_both_apps_and_checks_the_stored_rows():
 
 
 def test_the_request_cost_benchmark_prints_both_apps_cpu_per_cycle():
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench.request_cost",
-            "--databases=sqlite",
-            "--rounds=1",
-            "--cycles=3",
-            "--counters=5",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
+    run = _bench("request_cost", "--databases=sqlite", "--rounds=1", "--cycles=3", "--counters=5")
     line = re.compile(r"^\s+(ours|bare)\s+app ([\d.]+) ms, PostgreSQL ([\d.]+) ms$", re.M)
     found = {app: float(ms) for app, ms, _ in line.findall(run.stdout)}
     assert set(found) == {"ours", "bare"} and all(ms > 0 for ms in found.values()), run.stdout
@@ -73,23 +63,15 @@ def test_the_request_cost_benchmark_prints_both_apps_cpu_per_cycle():
 )
 def test_the_national_benchmark_runs_and_its_reports_equal_the_naive_group_by():
     server = TEST_DATABASE_URL.rsplit("/", 1)[0]  # the benchmark makes its own database
-    run = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench.national",
-            "--responses=20000",
-            "--pemda=30",
-            "--repeat=1",
-            "--naive-repeat=1",
-            f"--database=bench_national_{secrets.token_hex(4)}",
-        ],
-        cwd=ROOT,
-        env={**os.environ, "BENCH_POSTGRES_URL": server},
-        capture_output=True,
-        text=True,
+    run = _bench(
+        "national",
+        "--responses=20000",
+        "--pemda=30",
+        "--repeat=1",
+        "--naive-repeat=1",
+        f"--database=bench_national_{secrets.token_hex(4)}",
+        env={"BENCH_POSTGRES_URL": server},
         timeout=300,
     )
-    assert run.returncode == 0, run.stdout + run.stderr
     reports = re.findall(r"^(?:score_for|breakdown) .*\s(yes|no)$", run.stdout, re.M)
     assert len(reports) == 8 and set(reports) == {"yes"}, run.stdout
