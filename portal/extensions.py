@@ -31,6 +31,8 @@ migrate = Migrate()
 csrf = CSRFProtect()
 limiter = Limiter(key_func=client_address)
 login_manager = LoginManager()
+babel = Babel()
+compress = Compress()
 
 
 @limiter.request_filter
@@ -41,7 +43,3 @@ def _page_views_are_not_limited() -> bool:
     survey page view costs more than reading the directory does.
     """
     return request.method in ("GET", "HEAD")
-
-
-babel = Babel()
-compress = Compress()

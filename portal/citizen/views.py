@@ -106,6 +106,7 @@ def survey(token: str):
     if form is not None:
         return render(generate_csrf(), form.submission_id.data), 422
     if request.query_string:
+        # Shown in the language links; each variant would be another kept copy.
         return render(generate_csrf(), str(uuid.uuid4()))
     # The page shows the loket and unit (named by the path and the directory stamp),
     # the language and who is on duty; nothing else about the visitor.
