@@ -5,8 +5,8 @@ Revises: 0001
 Create Date: 2026-11-23 23:55:00
 
 The survey pages keep what they read about units, counters, employees, service types,
-instruments and duty shifts per process, and check this stamp on every request to
-learn whether it is still true (see portal/models/directory.py). The trigger SQL is
+instruments and duty shifts per process, and check this stamp (at most once a second,
+DIRECTORY_REFRESH_MS) to learn whether it is still true (see portal/models/directory.py). The trigger SQL is
 written out here, not imported, so that this migration stays what it was.
 """
 from alembic import op
