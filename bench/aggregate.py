@@ -192,7 +192,9 @@ def run_size(n: int, url: str, engine_options: dict, repeat: int) -> dict:
         rng = random.Random(n)
         org = build_org(session, rng)
         t0 = time.perf_counter()
-        generate(session, rng, n, org)
+        with rollups.bulk_load(session):
+            generate(session, rng, n, org)
+        session.commit()
         generated = time.perf_counter() - t0
         t0 = time.perf_counter()
         bucket_rows = rollups.rebuild(session)

@@ -709,7 +709,9 @@ def main() -> None:
 
             instrument_id = session.scalar(sa.text("SELECT id FROM instrument"))
             t0 = time.perf_counter()
-            generate(session, units, month, instrument_id)
+            with rollups.bulk_load(session):
+                generate(session, units, month, instrument_id)
+            session.commit()
             generated_s = time.perf_counter() - t0
             print(f"generated {args.responses:,} responses in {generated_s:,.1f} s", flush=True)
 

@@ -158,21 +158,22 @@ def load(session: Session, *, today: dt.date | None = None, seed: int = 2017) ->
     }
     volume = {"ktp": 14, "kk": 9, "akta": 8, "pendaftaran": 12, "ugd": 5}
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    day = first_day
-    while day < today:
-        for key, target in targets.items():
-            office = key != "ugd"
-            if office and day.weekday() >= 5:
-                continue
-            for _ in range(rng.randint(volume[key] // 2, volume[key])):
-                local = dt.datetime.combine(day, _random_time(rng, office))
-                at = calendar.to_utc(local, ZONE)
-                if at >= now:
+    with rollups.bulk_load(session):
+        day = first_day
+        while day < today:
+            for key, target in targets.items():
+                office = key != "ugd"
+                if office and day.weekday() >= 5:
                     continue
-                employee, attribution = feedback.serving(session, target, at)
-                session.add(_response(rng, target, employee, attribution, at, skill))
-        day += dt.timedelta(days=1)
-    session.flush()
+                for _ in range(rng.randint(volume[key] // 2, volume[key])):
+                    local = dt.datetime.combine(day, _random_time(rng, office))
+                    at = calendar.to_utc(local, ZONE)
+                    if at >= now:
+                        continue
+                    employee, attribution = feedback.serving(session, target, at)
+                    session.add(_response(rng, target, employee, attribution, at, skill))
+            day += dt.timedelta(days=1)
+        session.flush()
     rollups.rebuild(session)
 
 

@@ -3,7 +3,8 @@
 Two grains: monthly buckets answer every standard period from a handful of rows;
 daily buckets answer the ragged edges of date ranges and weekly trends. Each grain has
 a table by counter and employee (which also answers unit scopes) and one by service
-type. ``store`` runs inside the submit transaction, so a response and its statistics are
+type. ``store`` runs inside the submit transaction (on PostgreSQL a trigger does its
+work, see ``portal.models.rollup_trigger``), so a response and its statistics are
 stored together or not at all. ``rebuild`` recomputes all of them from the responses,
 which stay the source of truth; a test checks that the two paths agree.
 """
@@ -11,14 +12,16 @@ which stay the source of truth; a test checks that the two paths agree.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, delete, func, insert, select
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from portal.models import DailyRollup, DailyServiceRollup, Response, Rollup, ServiceRollup, Unit
+from portal.models.rollup_trigger import FUNCTION as TRIGGER
 from surveys import calendar, statistics
 from surveys.instruments import SCALE, UNSUR_CODES
 
@@ -66,28 +69,20 @@ def _ids(response: Response) -> dict:
     }
 
 
-_UPSERTS: dict[tuple[str, Grain], object] = {}
-
-
-def _upsert(dialect: str, grain: Grain):
-    """Return the one upsert statement of a grain, built once so its compiled form is reused.
+def _sqlite_upsert(grain: Grain):
+    """Return the upsert that adds a bucket row's statistics to ``grain``'s table.
 
     It adds every summed column, zeros included: a fixed shape lets SQLAlchemy cache the
     compiled SQL, which matters more on the submit path than skipping a few additions.
     """
-    key = (dialect, grain)
-    if key not in _UPSERTS:
-        if dialect == "postgresql":
-            stmt = postgresql.insert(grain.table)
-        elif dialect == "sqlite":
-            stmt = sqlite.insert(grain.table)
-        else:  # pragma: no cover - only the two supported databases reach here
-            raise RuntimeError(f"Unsupported database dialect {dialect!r}.")
-        _UPSERTS[key] = stmt.on_conflict_do_update(
-            index_elements=["bucket_key"],
-            set_={name: grain.table.c[name] + stmt.excluded[name] for name in SUMMED},
-        )
-    return _UPSERTS[key]
+    stmt = sqlite.insert(grain.table)
+    return stmt.on_conflict_do_update(
+        index_elements=["bucket_key"],
+        set_={name: grain.table.c[name] + stmt.excluded[name] for name in SUMMED},
+    )
+
+
+_SQLITE_UPSERTS = {grain: _sqlite_upsert(grain) for grain in GRAINS}
 
 
 def _bucket_rows(row: Mapping, zone: str) -> list[dict]:
@@ -101,54 +96,40 @@ def _bucket_rows(row: Mapping, zone: str) -> list[dict]:
     return [{**grain.row(local_day, row["unit_id"], ids), **columns} for grain in GRAINS]
 
 
-def _bucket_columns(grain: Grain) -> list[str]:
-    return ["bucket_key", grain.period_column, "unit_id", *grain.dimensions, *SUMMED]
-
-
-def _store_in_one_statement():
-    """Return INSERT response plus the four bucket upserts as one PostgreSQL statement.
-
-    The upserts ride along as data-modifying CTEs, which PostgreSQL runs exactly once
-    and to completion with the main INSERT: one round trip instead of five, and a
-    duplicate submission id still fails the whole statement.
-    """
-    response = Response.__table__
-    statement = postgresql.insert(response).values(
-        {c.name: bindparam(f"r_{c.name}", type_=c.type) for c in response.columns}
-    )
-    buckets = []
-    for n, grain in enumerate(GRAINS):
-        upsert = postgresql.insert(grain.table).values(
-            {c: bindparam(f"b{n}_{c}", type_=grain.table.c[c].type) for c in _bucket_columns(grain)}
-        )
-        upsert = upsert.on_conflict_do_update(
-            index_elements=["bucket_key"],
-            set_={name: grain.table.c[name] + upsert.excluded[name] for name in SUMMED},
-        )
-        buckets.append(upsert.cte(f"bucket_{n}"))
-    return statement.add_cte(*buckets)
-
-
-_STORE_POSTGRESQL = _store_in_one_statement()
 _INSERT_RESPONSE = insert(Response.__table__)
 
 
 def store(session: Session, row: Mapping, zone: str) -> None:
     """Insert one response (``row``: every column of the response table) and add it to
-    each of its buckets, in the caller's transaction: stored together or not at all."""
-    buckets = _bucket_rows(row, zone)
+    each of its buckets, in the caller's transaction: stored together or not at all.
+
+    On PostgreSQL the INSERT is all: a trigger adds the response to its buckets
+    (``portal.models.rollup_trigger``). On SQLite the upserts follow the INSERT here.
+    """
     # Core statements on the session's connection: the session adds nothing to them.
     connection = session.connection()
-    dialect = connection.dialect.name
-    if dialect == "postgresql" and buckets:
-        params = {f"r_{name}": value for name, value in row.items()}
-        for n, bucket in enumerate(buckets):
-            params.update({f"b{n}_{name}": value for name, value in bucket.items()})
-        connection.execute(_STORE_POSTGRESQL, params)
-        return
     connection.execute(_INSERT_RESPONSE, row)
-    for grain, bucket in zip(GRAINS, buckets, strict=False):
-        connection.execute(_upsert(dialect, grain), bucket)
+    if connection.dialect.name == "postgresql":
+        return
+    for grain, bucket in zip(GRAINS, _bucket_rows(row, zone), strict=False):
+        connection.execute(_SQLITE_UPSERTS[grain], bucket)
+
+
+@contextmanager
+def bulk_load(session: Session) -> Iterator[None]:
+    """Let a load insert many responses without adding each to its buckets.
+
+    For the demo data and the benchmarks, which ``rebuild`` once afterwards. On
+    PostgreSQL the trigger is switched off for the load, inside the caller's transaction:
+    ALTER TABLE keeps submissions waiting until it commits, and a failed load rolls the
+    switch back with everything else. SQLite has no trigger to switch off.
+    """
+    postgresql = session.connection().dialect.name == "postgresql"
+    if postgresql:
+        session.execute(text(f"ALTER TABLE response DISABLE TRIGGER {TRIGGER}"))
+    yield
+    if postgresql:
+        session.execute(text(f"ALTER TABLE response ENABLE TRIGGER {TRIGGER}"))
 
 
 _ANSWER_COLUMNS = tuple(getattr(Response, code.lower()) for code in UNSUR_CODES)

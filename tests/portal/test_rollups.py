@@ -113,3 +113,28 @@ def test_rebuild_command_reports_the_rows_it_wrote(runner, session):
     result = runner.invoke(args=["rollups", "rebuild"])
     assert result.exit_code == 0
     assert "Rebuilt 4 rollup rows." in result.output  # month and day, by staff and by service
+
+
+def test_a_bulk_load_adds_nothing_until_the_rebuild_and_submissions_count_again(app, session):
+    counter = factories.counter()
+    session.commit()
+    target = feedback.target_for(session, counter.unit, counter=counter)
+    with rollups.bulk_load(session):
+        for value in (1, 4):
+            session.add(
+                Response(
+                    id=uuid.uuid4(),
+                    submitted_at=dt.datetime(2026, 7, 1, 3),
+                    unit_id=target.unit.id,
+                    counter_id=counter.id,
+                    instrument_id=target.instrument_id,
+                    u1=value,
+                )
+            )
+        session.flush()
+        assert rollups.snapshot(session) == {}
+    session.commit()
+    rollups.rebuild(session)
+    assert sum(b["respondents"] for b in rollups.snapshot(session).values()) == 2
+    feedback.submit(session, target, feedback.Submission(id=uuid.uuid4(), answers={"U1": 3}))
+    assert sum(b["respondents"] for b in rollups.snapshot(session).values()) == 3
