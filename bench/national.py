@@ -313,13 +313,13 @@ def build_rollups_in_sql(session) -> int:
     BY over the raw responses anyway. Rows go in by each bucket's first response in the
     (time-ordered) table, the order in which the live submit path creates them.
     """
+    from portal.models.feedback import BUCKET_KEY_PREFIXES
     from portal.services import rollups
 
     codes = [code.lower() for code in UNSUR_CODES]
     answered = " + ".join(f"({c} IS NOT NULL)::int" for c in codes)
     total = " + ".join(f"coalesce({c}, 0)" for c in codes)
     counts = ", ".join(f"count(*) FILTER (WHERE {c} = {v})" for c in codes for v in SCALE)
-    prefix = {"counter_id": "c", "employee_id": "e", "service_type_id": "s"}
     written = 0
     session.execute(sa.text("SET LOCAL work_mem = '1GB'"))
     for grain in rollups.GRAINS:
@@ -328,7 +328,8 @@ def build_rollups_in_sql(session) -> int:
         bucket = f"date_trunc('month', {local})::date" if period == "month" else f"{local}::date"
         key_format = "YYYY-MM" if period == "month" else "YYYY-MM-DD"
         key = f"to_char(b.period, '{key_format}') || '|u' || b.unit_id" + "".join(
-            f" || '|{prefix[d]}' || coalesce(b.{d}::text, '-')" for d in grain.dimensions
+            f" || '|{BUCKET_KEY_PREFIXES[d]}' || coalesce(b.{d}::text, '-')"
+            for d in grain.dimensions
         )
         dims = ", ".join(grain.dimensions)
         # TRUNCATE, not DELETE: no dead rows left by an earlier, failed or compared rebuild.

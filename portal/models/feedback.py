@@ -108,6 +108,10 @@ def receipt_code(response_id: uuid.UUID) -> str:
     return f"{digits[:4]}-{digits[4:]}"
 
 
+# How a bucket key names each dimension's value: ``c3`` is counter 3, ``e-`` no employee.
+BUCKET_KEY_PREFIXES = {"counter_id": "c", "employee_id": "e", "service_type_id": "s"}
+
+
 def _rollup_table(name: str, period_column: str, dimensions: tuple[str, ...]) -> Table:
     """Return a rollup table whose rows hold the statistics of one bucket.
 

@@ -22,6 +22,7 @@ from sqlalchemy import DDL, Table, event
 
 from portal.models.base import Base
 from portal.models.feedback import (
+    BUCKET_KEY_PREFIXES,
     DailyRollup,
     DailyServiceRollup,
     Response,
@@ -33,16 +34,16 @@ from surveys.statistics import COLUMNS, MEAN_SCALE, count_key
 
 FUNCTION = "response_rollups"
 TABLES = tuple(m.__table__ for m in (Rollup, DailyRollup, ServiceRollup, DailyServiceRollup))
-_PREFIX = {"counter_id": "c", "employee_id": "e", "service_type_id": "s"}
 
 
 def _upsert(table: Table) -> str:
     """Return the plpgsql upsert of NEW into its bucket of ``table``."""
     period = "month" if "month" in table.c else "day"
-    dimensions = [name for name in _PREFIX if name in table.c]
+    dimensions = [name for name in BUCKET_KEY_PREFIXES if name in table.c]
     key = f"to_char(local_{period}, '{'YYYY-MM' if period == 'month' else 'YYYY-MM-DD'}')"
     key += " || '|u' || NEW.unit_id"
-    key += "".join(f" || '|{_PREFIX[d]}' || coalesce(NEW.{d}::text, '-')" for d in dimensions)
+    for d in dimensions:
+        key += f" || '|{BUCKET_KEY_PREFIXES[d]}' || coalesce(NEW.{d}::text, '-')"
     statistics = {
         "respondents": "1",
         "mean_sum": "scaled",

@@ -21,12 +21,12 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from portal.models import DailyRollup, DailyServiceRollup, Response, Rollup, ServiceRollup, Unit
+from portal.models.feedback import BUCKET_KEY_PREFIXES
 from portal.models.rollup_trigger import FUNCTION as TRIGGER
 from surveys import calendar, statistics
 from surveys.instruments import SCALE, UNSUR_CODES
 
 SUMMED = statistics.COLUMNS
-_PREFIX = {"counter_id": "c", "employee_id": "e", "service_type_id": "s"}
 
 
 @dataclass(frozen=True)
@@ -45,7 +45,7 @@ class Grain:
         parts = [period.strftime(self.key_format), f"u{unit_id}"]
         for name in self.dimensions:
             value = ids[name]
-            parts.append(f"{_PREFIX[name]}{value if value is not None else '-'}")
+            parts.append(f"{BUCKET_KEY_PREFIXES[name]}{value if value is not None else '-'}")
         return {
             "bucket_key": "|".join(parts),
             self.period_column: period,
@@ -92,7 +92,7 @@ def _bucket_rows(row: Mapping, zone: str) -> list[dict]:
         return []
     columns = stats.as_columns()
     local_day = calendar.to_local(row["submitted_at"], zone).date()
-    ids = {name: row.get(name) for name in _PREFIX}
+    ids = {name: row.get(name) for name in BUCKET_KEY_PREFIXES}
     return [{**grain.row(local_day, row["unit_id"], ids), **columns} for grain in GRAINS]
 
 
