@@ -5,26 +5,21 @@ Pemda by default: 38 provinces and 514 kabupaten/kota in WIB, WITA and WIT, each
 OPDs, service units, loket, employees and service types, the biggest Pemda a province
 capital with far more traffic than the rest) and one local month of roster-realistic
 responses, written server-side with one INSERT ... SELECT over generate_series. It
-builds the rollups with the same ``rollups.rebuild`` the CLI runs, runs VACUUM ANALYZE,
-and times in the same process (medians):
+builds the rollups as ``flask rollups rebuild`` does (``rollups.rebuild_batches``, one
+``recount`` and commit per group), runs VACUUM ANALYZE, and times in the same process
+(medians):
 
   - ``reports.score_for`` for the busiest service unit, the busiest OPD and the whole
     biggest Pemda, reading every number a report page shows, for the month and for a
     10-day range inside it (a range reads the daily rollups);
   - ``reports.breakdown(..., "employee")`` of that Pemda for both periods;
-  - the baseline: a naive GROUP BY over the Pemda's raw responses, for both periods,
+  - the baseline: a naive GROUP BY over the Pemda's raw responses of the period's local
+    days (``service_date``), for both periods,
 
 and checks that every report's statistics (and scores) equal the naive GROUP BY. The
 database is dropped at the end unless --keep is given.
 
-The process's address space is capped (--memory-limit-gb) so that a rebuild holding too
-many buckets in memory fails with MemoryError rather than waking the OOM killer; the run
-then says so, with the time it took, and fills the rollups with a set-based SQL builder
-instead. That builder writes the same rows as rebuild (--check-builder compares the two
-row by row on a smaller run), and every timed report is checked against the raw rows.
-
     .venv/bin/python -m bench.national --responses 200000      # smoke run, about a minute
-    .venv/bin/python -m bench.national --responses 1000000 --check-builder
     .venv/bin/python -m bench.national                         # 10^7 responses
 
 BENCH_POSTGRES_URL names the server (default postgresql+psycopg://root@127.0.0.1:5432).
@@ -33,10 +28,7 @@ BENCH_POSTGRES_URL names the server (default postgresql+psycopg://root@127.0.0.1
 from __future__ import annotations
 
 import argparse
-import contextlib
-import ctypes
 import datetime as dt
-import gc
 import os
 import random
 import resource
@@ -48,9 +40,9 @@ import sqlalchemy as sa
 
 from bench.aggregate import detail, naive_columns, row, timed
 from surveys import nip, scoring
-from surveys.instruments import SCALE, UNSUR_CODES
+from surveys.instruments import UNSUR_CODES
 from surveys.periods import parse
-from surveys.statistics import MEAN_SCALE, Statistics
+from surveys.statistics import Statistics
 
 SERVER = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://root@127.0.0.1:5432")
 # Offsets of the three Indonesian zones; none has had daylight saving since 1964.
@@ -136,7 +128,7 @@ def build_org(session, rng: random.Random, pemdas: list[Pemda]) -> list[ServiceU
     """
     from portal.services import instruments
 
-    instrument = instruments.stored(session)
+    instrument = instruments.install(session)
     session.commit()
     now = dt.datetime(2026, 9, 1)
     top = max(p.weight for p in pemdas)
@@ -226,10 +218,12 @@ def generate(session, units: list[ServiceUnit], month, instrument_id: int) -> No
     Each unit's count is fixed beforehand; inside a unit a response picks a loket
     uniformly, then (85%) one of the employees on that loket's roster, (80%) one of the
     unit's service types, a local day of the month uniformly and a local time (90% in
-    07:30-16:30, the rest at any hour). Answers: the unit's skill level, a per-employee
-    offset and a per-respondent normal (sd 0.45), plus per-unsur noise (sd 0.55), rounded
-    into 1..4; 5% of responses leave one unsur blank. The table's secondary indexes are
-    dropped during the load and created again after it, as the models define them.
+    07:30-16:30, the rest at any hour): that local day is its ``service_date``, the
+    time in UTC its ``submitted_at`` and ``opened_at``. Answers: the unit's skill level,
+    a per-employee offset and a per-respondent normal (sd 0.45), plus per-unsur noise
+    (sd 0.55), rounded into 1..4; 5% of responses leave one unsur blank. The table's
+    secondary indexes are dropped during the load and created again after it, as the
+    models define them.
     """
     from portal.models import Response
 
@@ -262,14 +256,17 @@ def generate(session, units: list[ServiceUnit], month, instrument_id: int) -> No
         for k in range(len(UNSUR_CODES))
     )
     sql = f"""
-INSERT INTO response (id, submitted_at, unit_id, counter_id, employee_id, attribution,
-                      service_type_id, instrument_id, language, flags, {columns})
-SELECT gen_random_uuid(), r.submitted_at, r.unit_id, r.counter_id, r.employee_id,
+INSERT INTO response (id, opened_at, submitted_at, service_date, unit_id, counter_id,
+                      employee_id, attribution, service_type_id, instrument_id, language,
+                      flags, {columns})
+SELECT gen_random_uuid(), r.submitted_at, r.submitted_at, r.service_date, r.unit_id,
+  r.counter_id, r.employee_id,
   CASE WHEN r.employee_id IS NULL THEN 'none' ELSE 'roster' END,
   r.service_type_id, {instrument_id}, 'id', 0,
   {answers}
 FROM (
-  SELECT d.unit_id, d.submitted_at, d.blank,
+  SELECT d.unit_id, d.local_at - make_interval(hours => d.offset_h) AS submitted_at,
+    d.local_at::date AS service_date, d.blank,
     d.counter0 + d.c AS counter_id,
     CASE WHEN d.r_employee < {EMPLOYEE_SHARE} THEN d.employee0 + d.c * d.staff + d.j END
       AS employee_id,
@@ -288,8 +285,7 @@ FROM (
       timestamp '{month.start.isoformat()}'
         + make_interval(days => floor(random() * {month.days})::int,
                         secs => CASE WHEN random() < 0.9 THEN 27000 + random() * 32400
-                                     ELSE random() * 86400 END)
-        - make_interval(hours => p.offset_h) AS submitted_at
+                                     ELSE random() * 86400 END) AS local_at
     FROM bench_plan AS p CROSS JOIN LATERAL generate_series(1, p.n) AS i
   ) AS d
 ) AS r
@@ -304,98 +300,15 @@ ORDER BY r.submitted_at
     session.commit()
 
 
-def build_rollups_in_sql(session) -> int:
-    """Fill the four rollup tables with one INSERT ... SELECT ... GROUP BY each.
-
-    Only a fallback for when ``rollups.rebuild`` cannot run at this size: it must write
-    exactly the rows rebuild writes (keys, dates, sums), which ``--check-builder``
-    verifies on a smaller run, and every timed report is checked against a naive GROUP
-    BY over the raw responses anyway. Rows go in by each bucket's first response in the
-    (time-ordered) table, the order in which the live submit path creates them.
-    """
-    from portal.models.feedback import BUCKET_KEY_PREFIXES
-    from portal.services import rollups
-
-    codes = [code.lower() for code in UNSUR_CODES]
-    answered = " + ".join(f"({c} IS NOT NULL)::int" for c in codes)
-    total = " + ".join(f"coalesce({c}, 0)" for c in codes)
-    counts = ", ".join(f"count(*) FILTER (WHERE {c} = {v})" for c in codes for v in SCALE)
-    written = 0
-    session.execute(sa.text("SET LOCAL work_mem = '1GB'"))
-    for grain in rollups.GRAINS:
-        table, period = grain.table.name, grain.period_column
-        local = "((r.submitted_at AT TIME ZONE 'UTC') AT TIME ZONE u.timezone)"
-        bucket = f"date_trunc('month', {local})::date" if period == "month" else f"{local}::date"
-        key_format = "YYYY-MM" if period == "month" else "YYYY-MM-DD"
-        key = f"to_char(b.period, '{key_format}') || '|u' || b.unit_id" + "".join(
-            f" || '|{BUCKET_KEY_PREFIXES[d]}' || coalesce(b.{d}::text, '-')"
-            for d in grain.dimensions
-        )
-        dims = ", ".join(grain.dimensions)
-        # TRUNCATE, not DELETE: no dead rows left by an earlier, failed or compared rebuild.
-        session.execute(sa.text(f"TRUNCATE {table}"))
-        written += session.execute(
-            sa.text(
-                f"""
-INSERT INTO {table} (bucket_key, {period}, unit_id, {dims}, {", ".join(rollups.SUMMED)})
-SELECT {key}, b.period, b.unit_id, {", ".join(f"b.{d}" for d in grain.dimensions)},
-  count(*), sum(b.scaled_mean), sum(b.scaled_mean::bigint * b.scaled_mean), {counts}
-FROM (
-  SELECT r.*, {bucket} AS period, {MEAN_SCALE} * ({total}) / ({answered}) AS scaled_mean
-  FROM response AS r JOIN unit AS u ON u.id = r.unit_id
-  WHERE {answered} > 0
-) AS b
-GROUP BY b.period, b.unit_id, {dims}
-ORDER BY min(b.submitted_at)
-"""
-            )
-        ).rowcount
-    session.commit()
-    return written
-
-
-def check_builder(session) -> bool:
-    """Return whether build_rollups_in_sql writes exactly the rows rollups.rebuild wrote."""
-    from portal.services import rollups
-
-    for grain in rollups.GRAINS:
-        name = grain.table.name
-        session.execute(sa.text(f"CREATE TEMP TABLE rebuilt_{name} AS SELECT * FROM {name}"))
-    build_rollups_in_sql(session)
-    same = True
-    for grain in rollups.GRAINS:
-        name = grain.table.name
-        columns = ", ".join(c.name for c in grain.table.columns if c.name != "id")
-        differing, total = session.execute(
-            sa.text(
-                f"SELECT (SELECT count(*) FROM ((SELECT {columns} FROM {name}"
-                f" EXCEPT ALL SELECT {columns} FROM rebuilt_{name}) UNION ALL"
-                f" (SELECT {columns} FROM rebuilt_{name} EXCEPT ALL SELECT {columns}"
-                f" FROM {name})) AS d), (SELECT count(*) FROM rebuilt_{name})"
-            )
-        ).one()
-        print(f"  {name}: {total:,} rows from rebuild, {differing:,} differ from the SQL builder")
-        same = same and differing == 0
-        session.execute(sa.text(f"DROP TABLE rebuilt_{name}"))
-    session.commit()
-    return same
-
-
-def release_memory() -> None:
-    """Hand freed heap back to the system after a failed rebuild (glibc keeps it otherwise)."""
-    gc.collect()
-    with contextlib.suppress(OSError):  # not glibc: nothing to trim
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-
-
 def naive(session, unit_ids, start, end, by_employee: bool = False):
-    """The same statistics, straight from the raw responses with GROUP BY."""
+    """The same statistics, straight from the raw responses with GROUP BY: those of the
+    local days ``start`` (included) to ``end`` (excluded), as the rollups count them."""
     from portal.models import Response
 
     t = Response.__table__
     columns = naive_columns(t)
     query = sa.select(*([t.c.employee_id] if by_employee else []), *columns).where(
-        t.c.unit_id.in_(unit_ids), t.c.submitted_at >= start, t.c.submitted_at < end
+        t.c.unit_id.in_(unit_ids), t.c.service_date >= start, t.c.service_date < end
     )
     if by_employee:
         query = query.where(t.c.employee_id.is_not(None)).group_by(t.c.employee_id)
@@ -510,7 +423,8 @@ def measure(session, engine, pemdas, units, args, month, days) -> bool:
     """Time the reports, compare them with the naive GROUP BY; return whether all agree."""
     from portal.services import reports
     from portal.services.org import subtree_ids
-    from surveys import calendar
+    from portal.services.viewer import Viewer
+    from surveys.policy import ReportPolicy
 
     top = max(pemdas, key=lambda p: p.responses)
     mine = [u for u in units if u.pemda is top]
@@ -525,11 +439,7 @@ def measure(session, engine, pemdas, units, args, month, days) -> bool:
         ("Pemda", reports.Scope("unit", top.unit_id), top.responses),
     ]
 
-    def bounds(period):
-        start = dt.datetime.combine(period.start, dt.time())
-        end = dt.datetime.combine(period.end, dt.time())
-        return calendar.to_utc(start, top.zone), calendar.to_utc(end, top.zone)
-
+    viewer = Viewer.system(ReportPolicy())
     clock = SqlClock(engine)
     session.expire_all()
     lines, slow, identical = [], [], True
@@ -555,13 +465,13 @@ def measure(session, engine, pemdas, units, args, month, days) -> bool:
 
     ids_ms = timed(lambda: subtree_ids(session, top.unit_id), args.repeat)[1]
     for period in (month, days):
-        start, end = bounds(period)
+        start, end = period.start, period.end
         for label, scope, _ in scopes:
             members = subtree_ids(session, scope.id)
             truth = naive(session, members, start, end)
 
             def one(scope=scope, period=period):
-                report = reports.score_for(session, scope, period)
+                report = reports.score_for(session, viewer, scope, period)
                 return report, detail(report)
 
             run(
@@ -577,7 +487,7 @@ def measure(session, engine, pemdas, units, args, month, days) -> bool:
         truth = naive(session, members, start, end, by_employee=True)
 
         def per_employee(period=period, pemda_scope=pemda_scope):
-            rows = reports.breakdown(session, pemda_scope, period, "employee")
+            rows = reports.breakdown(session, viewer, pemda_scope, period, "employee")
             return rows, [row(r) for r in rows]
 
         run(
@@ -642,31 +552,9 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the database at the end")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument(
-        "--memory-limit-gb",
-        type=float,
-        default=16,
-        help="address-space cap of this process (0: none), so a runaway rebuild fails"
-        " with MemoryError instead of waking the OOM killer",
-    )
-    parser.add_argument(
-        "--rollups",
-        choices=("rebuild", "sql"),
-        default="rebuild",
-        help="rebuild: rollups.rebuild, the SQL builder only if it runs out of memory;"
-        " sql: the SQL builder straight away",
-    )
-    parser.add_argument(
-        "--check-builder",
-        action="store_true",
-        help="after rollups.rebuild, run the SQL fallback builder and compare every row",
-    )
-    parser.add_argument(
         "--explain", action="store_true", help="EXPLAIN ANALYZE the SQL of reports over 100 ms"
     )
     args = parser.parse_args()
-    if args.memory_limit_gb:
-        cap = int(args.memory_limit_gb * 2**30)
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
 
     from portal import create_app
     from portal.extensions import db
@@ -686,9 +574,9 @@ def main() -> None:
         conn.execute(sa.text(f'CREATE DATABASE "{args.database}"'))
     url = f"{SERVER}/{args.database}"
     os.environ.setdefault("SECRET_KEY", "bench-national")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    # Without the statement timeout: loading and indexing 10^7 responses takes minutes.
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "DATABASE_STATEMENT_TIMEOUT_MS": 0})
     started = time.perf_counter()
-    identical_builder = True
     print(f"code: {code_version()}; server: {server_version(admin)}")
     try:
         with app.app_context():
@@ -710,52 +598,24 @@ def main() -> None:
 
             instrument_id = session.scalar(sa.text("SELECT id FROM instrument"))
             t0 = time.perf_counter()
-            with rollups.bulk_load(session):
-                generate(session, units, month, instrument_id)
-            session.commit()
+            generate(session, units, month, instrument_id)
             generated_s = time.perf_counter() - t0
             print(f"generated {args.responses:,} responses in {generated_s:,.1f} s", flush=True)
 
             t0 = time.perf_counter()
-            failed = False
-            if args.rollups == "rebuild":
-                try:
-                    written = rollups.rebuild(session)
-                except MemoryError:
-                    failed = True
+            written = groups = 0
+            # As `flask rollups rebuild`: one short transaction per group of unit-months.
+            for group in rollups.rebuild_batches(session):
+                written += rollups.recount(session, group)
+                session.commit()
+                groups += len(group)
             rebuild_s = time.perf_counter() - t0
             peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 2**20
-            if args.rollups == "sql":
-                failed = True
-                print("rollups.rebuild skipped (--rollups sql)", flush=True)
-            elif failed:
-                session.rollback()
-                release_memory()
-                print(
-                    f"rollups.rebuild FAILED with MemoryError after {rebuild_s:,.1f} s (address"
-                    f" space capped at {args.memory_limit_gb:g} GiB; peak RSS {peak:.2f} GiB)",
-                    flush=True,
-                )
-            else:
-                print(
-                    f"rollups.rebuild wrote {written:,} rows in {rebuild_s:,.1f} s"
-                    f" (peak RSS of this process so far {peak:.2f} GiB)",
-                    flush=True,
-                )
-            if failed or args.check_builder:
-                t0 = time.perf_counter()
-                if failed:
-                    written = build_rollups_in_sql(session)
-                    verdict = ""
-                else:
-                    same = check_builder(session)
-                    verdict = "; identical to rollups.rebuild" if same else "; DIFFERENT"
-                    identical_builder = same
-                print(
-                    f"SQL rollup builder wrote {written:,} rows in"
-                    f" {time.perf_counter() - t0:,.1f} s{verdict}",
-                    flush=True,
-                )
+            print(
+                f"rollups rebuilt: {groups:,} unit-months recounted, {written:,} rows written"
+                f" in {rebuild_s:,.1f} s (peak RSS of this process so far {peak:.2f} GiB)",
+                flush=True,
+            )
             t0 = time.perf_counter()
             with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
                 conn.execute(sa.text("VACUUM (ANALYZE)"))
@@ -779,8 +639,6 @@ def main() -> None:
     print(f"total run time {time.perf_counter() - started:,.0f} s")
     if not identical:
         raise SystemExit("MISMATCH: rollup and naive numbers differ")
-    if not identical_builder:
-        raise SystemExit("MISMATCH: the SQL rollup builder differs from rollups.rebuild")
 
 
 if __name__ == "__main__":

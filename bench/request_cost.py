@@ -87,7 +87,9 @@ def ours(url: str, counters: int) -> Callable[[], None]:
         "DATABASE_URL": url,
         "RATELIMIT_STORAGE_URI": REDIS_URL if redis_answers(REDIS_URL) else "memory://",
         "RATELIMIT_KEY_PREFIX": f"bench-cost-{secrets.token_hex(4)}",
-        "SURVEY_SUBMIT_LIMIT": "1000000 per minute",
+        "SURVEY_DEVICE_LIMIT": "1000000 per minute",
+        "SURVEY_COUNTER_LIMIT": "1000000 per minute",
+        "SURVEY_ADDRESS_LIMIT": "1000000 per minute",
         "PUBLIC_BASE_URL": "http://127.0.0.1",
         "LOG_LEVEL": "WARNING",
     }

@@ -42,6 +42,13 @@ def run_migrations_online():
     conf_args = dict(current_app.extensions["migrate"].configure_args)
     conf_args.setdefault("process_revision_directives", process_revision_directives)
     with engine.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            # A migration may rewrite a large table; the request's statement timeout
+            # (DATABASE_STATEMENT_TIMEOUT_MS) is not meant for it. The lock timeout stays:
+            # a migration that cannot get its lock fails fast instead of queueing every
+            # citizen's submission behind it.
+            connection.exec_driver_sql("SET statement_timeout = 0")
+            connection.commit()  # Alembic must begin the migration's own transaction
         context.configure(connection=connection, target_metadata=target_db.metadata, **conf_args)
         with context.begin_transaction():
             context.run_migrations()

@@ -25,6 +25,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.from_mapping(config.from_environment(app.instance_path))
     if test_config:
         app.config.from_mapping(test_config)
+    config.derive(app.config)
     register_logging(app)
     register_extensions(app)
     register_blueprints(app)

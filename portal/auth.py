@@ -26,6 +26,7 @@ from portal.extensions import db, limiter
 from portal.models import Role
 from portal.navigation import safe_next
 from portal.services import accounts, health
+from portal.services.viewer import Viewer
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
@@ -90,6 +91,11 @@ def login():
 def logout():
     logout_user()
     return redirect(url_for("public.home"))
+
+
+def current_viewer() -> Viewer:
+    """Return the logged-in user as the viewer that reading services scope by."""
+    return Viewer.of(current_user, current_app.config["REPORT_POLICY"])
 
 
 def require_roles(*roles: str):

@@ -12,11 +12,14 @@ from sqlalchemy.engine import make_url
 
 from portal import links, qr
 from portal.extensions import db
-from portal.services import demo, org, rollups
+from portal.services import demo, instruments, org, rollups
+from surveys import instruments as catalogue
+from surveys.errors import SurveyError
 
 counters_cli = AppGroup("counters", help="Counters (loket) and their QR posters.")
 database_cli = AppGroup("database", help="The database server itself.")
 rollups_cli = AppGroup("rollups", help="The additive statistics behind every score.")
+instruments_cli = AppGroup("instruments", help="Questionnaires (instrument versions).")
 
 
 @click.command("demo-data")
@@ -30,6 +33,7 @@ def demo_data(if_empty: bool) -> None:
             return
         raise click.ClickException("The database is not empty; demo data goes into an empty one.")
     demo.load(db.session)
+    db.session.commit()
     click.echo("Demo data loaded.")
 
 
@@ -69,10 +73,32 @@ def counters_qr(out_dir: Path) -> None:
 
 
 @rollups_cli.command("rebuild")
-def rollups_rebuild() -> None:
-    """Recompute every rollup from the raw responses."""
-    rows = rollups.rebuild(db.session)
-    click.echo(f"Rebuilt {rows} rollup rows.")
+@click.option(
+    "--batch",
+    default=20_000,
+    show_default=True,
+    help="Responses recounted per transaction; submissions wait at most for one batch.",
+)
+def rollups_rebuild(batch: int) -> None:
+    """Recount every rollup from the raw responses, safely while citizens keep answering."""
+    rows = groups = 0
+    for group in rollups.rebuild_batches(db.session, batch):
+        rows += rollups.recount(db.session, group)
+        db.session.commit()
+        groups += len(group)
+    click.echo(f"Recounted {groups} unit-months: {rows} rollup rows.")
+
+
+@instruments_cli.command("install")
+@click.argument("code", default=catalogue.DEFAULT_CODE)
+def instruments_install(code: str) -> None:
+    """Store the packaged questionnaire CODE (default: the 2017 SKM) if it is not stored yet."""
+    try:
+        row = instruments.install(db.session, code)
+    except SurveyError as error:
+        raise click.ClickException(str(error)) from None
+    db.session.commit()
+    click.echo(f"Instrument {row.code} v{row.version} is installed (id {row.id}).")
 
 
 @database_cli.command("create")
@@ -100,4 +126,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_info)
     app.cli.add_command(counters_cli)
     app.cli.add_command(rollups_cli)
+    app.cli.add_command(instruments_cli)
     app.cli.add_command(database_cli)

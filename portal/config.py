@@ -11,6 +11,8 @@ import os
 import secrets
 from pathlib import Path
 
+from surveys.policy import ReportPolicy
+
 
 class ConfigError(RuntimeError):
     """The environment does not describe a runnable portal."""
@@ -51,6 +53,55 @@ def _log_level() -> str:
     return level
 
 
+def engine_options(
+    url: str, *, lock_ms: int, statement_ms: int, connect_s: int, extra: dict | None = None
+) -> dict:
+    """Return SQLAlchemy engine options that bound every wait on the database, with
+    ``extra`` options (a pool, a search path) merged in.
+
+    A citizen's submission must fail fast and clearly (503, answers kept) rather than
+    hang while the database is locked, stalled or gone: SQLite waits at most ``lock_ms``
+    for its write lock; PostgreSQL at most ``lock_ms`` for a row or table lock and
+    ``statement_ms`` for any statement, and a new connection at most ``connect_s``.
+    """
+    # hide_parameters: an error's text never quotes a statement's values, which may be a
+    # citizen's answers and comment (they would otherwise reach the error log).
+    if url.startswith("sqlite"):
+        options = {"hide_parameters": True, "connect_args": {"timeout": lock_ms / 1000}}
+    else:
+        options = {
+            "hide_parameters": True,
+            "pool_pre_ping": True,
+            "connect_args": {
+                "connect_timeout": connect_s,
+                "options": f"-c statement_timeout={statement_ms} -c lock_timeout={lock_ms}",
+            },
+        }
+    extra = extra or {}
+    connect_args = dict(options["connect_args"])
+    for name, value in extra.get("connect_args", {}).items():
+        if name == "options" and "options" in connect_args:
+            value = f"{value} {connect_args['options']}"
+        connect_args[name] = value
+    return {**options, **extra, "connect_args": connect_args}
+
+
+def derive(settings: dict) -> None:
+    """Fill in the settings that follow from others, once every override is known.
+
+    The engine options depend on the final database URL (a test or a benchmark may
+    replace the one in the environment): SQLite and PostgreSQL take different ones.
+    Options given explicitly are merged over the timeouts, not instead of them.
+    """
+    settings["SQLALCHEMY_ENGINE_OPTIONS"] = engine_options(
+        settings["SQLALCHEMY_DATABASE_URI"],
+        lock_ms=settings["DATABASE_LOCK_TIMEOUT_MS"],
+        statement_ms=settings["DATABASE_STATEMENT_TIMEOUT_MS"],
+        connect_s=settings["DATABASE_CONNECT_TIMEOUT_S"],
+        extra=settings.get("SQLALCHEMY_ENGINE_OPTIONS"),
+    )
+
+
 def from_environment(instance_path: str) -> dict:
     """Return the settings for an app whose instance folder is ``instance_path``."""
     instance = Path(instance_path)
@@ -73,7 +124,16 @@ def from_environment(instance_path: str) -> dict:
         "RATELIMIT_SWALLOW_ERRORS": True,
         # Lets several portals (or test runs) share one Redis without sharing counts.
         "RATELIMIT_KEY_PREFIX": _env("RATELIMIT_KEY_PREFIX", "suara-layanan"),
-        "SURVEY_SUBMIT_LIMIT": _env("SURVEY_SUBMIT_LIMIT", "20 per hour;5 per minute"),
+        # Survey submissions are limited three ways (docs/decisions/0005-submission-limits.md):
+        # per device at one counter (strict: stuffing), per counter (a plausible service
+        # rate), per client address (lenient: a carrier NAT or office Wi-Fi is one address).
+        "SURVEY_DEVICE_LIMIT": _env("SURVEY_DEVICE_LIMIT", "5 per hour;10 per day"),
+        "SURVEY_COUNTER_LIMIT": _env("SURVEY_COUNTER_LIMIT", "30 per 10 minutes;120 per hour"),
+        "SURVEY_ADDRESS_LIMIT": _env("SURVEY_ADDRESS_LIMIT", "100 per minute;1000 per hour"),
+        # Answers sent within this many minutes of opening the page credit whom it showed.
+        "SERVICE_TIME_WINDOW_MINUTES": _env_int("SERVICE_TIME_WINDOW_MINUTES", 120),
+        # Told to a client whose submission met a database failure: when to try again.
+        "RETRY_AFTER_SECONDS": _env_int("RETRY_AFTER_SECONDS", 15),
         "LOGIN_LIMIT": _env("LOGIN_LIMIT", "10 per minute;50 per hour"),
         "PROXY_FIX_X_FOR": _env_int("PROXY_FIX_X_FOR", 0),
         # The portal's own log level (DEBUG, INFO, WARNING, ERROR); logs go to stderr.
@@ -82,8 +142,8 @@ def from_environment(instance_path: str) -> dict:
         # How stale a survey page's view of the directory may be (portal.services.directory):
         # a process reads the directory stamp at most once per this many milliseconds.
         "DIRECTORY_REFRESH_MS": _env_int("DIRECTORY_REFRESH_MS", 1000),
-        # Below this many responses in a period, no score about a person is shown.
-        "PERSON_SCORE_MINIMUM": _env_int("PERSON_SCORE_MINIMUM", 30),
+        # Below this many respondents, no number about a person is shown (surveys.policy).
+        "REPORT_POLICY": ReportPolicy(minimum_for_person=_env_int("PERSON_SCORE_MINIMUM", 30)),
         "BABEL_DEFAULT_LOCALE": "id",
         "BABEL_TRANSLATION_DIRECTORIES": str(
             Path(__file__).resolve().parent.parent / "translations"
@@ -108,5 +168,9 @@ def from_environment(instance_path: str) -> dict:
         # A citizen may take a while at the counter; keep their form valid for a working day.
         "WTF_CSRF_TIME_LIMIT": _env_int("WTF_CSRF_TIME_LIMIT", 8 * 3600),
         "MAX_CONTENT_LENGTH": 64 * 1024,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # How long the database may keep a request waiting (portal.config.engine_options):
+        # SQLite for its write lock; PostgreSQL for a lock, a statement, a new connection.
+        "DATABASE_LOCK_TIMEOUT_MS": _env_int("DATABASE_LOCK_TIMEOUT_MS", 3000),
+        "DATABASE_STATEMENT_TIMEOUT_MS": _env_int("DATABASE_STATEMENT_TIMEOUT_MS", 5000),
+        "DATABASE_CONNECT_TIMEOUT_S": _env_int("DATABASE_CONNECT_TIMEOUT_S", 3),
     }

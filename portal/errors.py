@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, render_template
+from flask import Flask, current_app, render_template
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from portal import database
+from portal.database import UNAVAILABLE, is_unavailable
 from portal.extensions import db
 from surveys.errors import SurveyError
 
@@ -29,6 +31,14 @@ MESSAGES = {
     410: (
         _l("Tautan sudah tidak berlaku"),
         _l("Tautan atau kode QR ini sudah ditarik oleh unit layanan."),
+    ),
+    415: (
+        _l("Jenis data tidak didukung"),
+        _l("Halaman ini hanya menerima isian formulir biasa."),
+    ),
+    422: (
+        _l("Isian tidak dapat diterima"),
+        _l("Isian Anda tidak sesuai dengan formulir. Periksa kembali lalu coba lagi."),
     ),
     413: (
         _l("Isian terlalu besar"),
@@ -53,6 +63,7 @@ MESSAGES = {
 
 
 def render_error(code: int, message: str | None = None, title: str | None = None):
+    """Return the translated error page for ``code`` and the status itself."""
     default_title, default_message = MESSAGES.get(code, MESSAGES[500])
     return (
         render_template(
@@ -63,6 +74,23 @@ def render_error(code: int, message: str | None = None, title: str | None = None
         ),
         code,
     )
+
+
+def retry_after() -> dict[str, str]:
+    """Return the header telling a client when to try again after a database failure."""
+    return {"Retry-After": str(current_app.config["RETRY_AFTER_SECONDS"])}
+
+
+def database_unavailable(error: Exception):
+    """Answer 503 when the database cannot serve the request now (locked, down, slow).
+
+    The session is rolled back so the next request on this connection starts clean; the
+    log names the error's class only, never the statement or its parameters, which may
+    hold a citizen's answers.
+    """
+    database.reset(db.session)
+    log.warning("Database unavailable: %s", error.__class__.__name__)
+    return (*render_error(503), retry_after())
 
 
 def init_app(app: Flask) -> None:
@@ -78,9 +106,13 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(SurveyError)
     def domain_error(error: SurveyError):
-        # Forms check shape first, so this is a request no page of ours would send.
-        log.warning("Refused by a domain rule: %s", error)
-        return render_error(400)
+        # Each domain error carries its HTTP meaning (surveys.errors); the page explains
+        # it in the reader's language rather than showing the domain's English message.
+        log.info("Refused by a domain rule: %s: %s", error.__class__.__name__, error)
+        return render_error(error.http_status)
+
+    for unavailable in UNAVAILABLE:
+        app.register_error_handler(unavailable, database_unavailable)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
@@ -93,7 +125,11 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):
+        if is_unavailable(error):
+            return database_unavailable(error)
         # A failed transaction must not poison the next request on this connection.
-        db.session.rollback()
+        database.reset(db.session)
+        # Database errors print without their parameters (hide_parameters in
+        # portal.config): a failed INSERT would otherwise log a citizen's answers.
         log.exception("Unhandled error")
         return render_error(500)

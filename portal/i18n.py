@@ -12,7 +12,6 @@ from flask import Flask, request, session
 from flask_babel import format_decimal, get_locale
 
 from portal.extensions import babel
-from surveys.scoring import half_up
 
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 DEFAULT_LANGUAGE = "id"
@@ -30,12 +29,18 @@ def current_language() -> str:
     return str(get_locale() or DEFAULT_LANGUAGE)
 
 
-def format_score(value: Decimal | float | None) -> str:
-    """Return a score with two decimals in the reader's notation: 88,31 or 88.31."""
+def format_score(value: Decimal | None) -> str:
+    """Return a published score (already rounded to 0.01) in the reader's notation:
+    88,31 or 88.31.
+
+    Rounding belongs to ``surveys.scoring``, once, from the exact value; a number with
+    more places here would be rounded a second time, so it is refused.
+    """
     if value is None:
         return "–"
-    # Babel rounds half-even; published scores follow the rule in surveys.scoring.
-    return format_decimal(half_up(Decimal(value)), format="#,##0.00")
+    if not isinstance(value, Decimal) or value.as_tuple().exponent < -2:
+        raise ValueError(f"format_score takes a Decimal rounded to 0.01, not {value!r}")
+    return format_decimal(value, format="#,##0.00")
 
 
 def init_app(app: Flask) -> None:

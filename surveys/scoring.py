@@ -10,8 +10,10 @@ Rules (``shared/SKM.md`` section 1):
 - **Rounding rule**: everything is computed as exact fractions; the published converted
   value is rounded once, half-up, to 0.01, and the grade is read from that rounded
   value (A >= 88.31, B >= 76.61, C >= 65.00, else D). An unsur's own grade uses the
-  same bands on its NRR x 25, rounded the same way. ``index`` and ``nrr`` are given to
-  4 decimals (half-up) for display only; no grade is decided from them.
+  same bands on its NRR x 25, rounded the same way. An unsur's ``nrr`` is published
+  to 0.01 and ``index`` to 0.0001, each rounded once from the exact fraction (rounding
+  a rounded value again can move it: 152/101 is 1.50495..., 1.5050 at four places,
+  but 1.50 at two); no grade is decided from them.
 
 A score is computed from additive statistics (``surveys.statistics``), so a report never
 needs raw responses; ``ikm(responses)`` is the same computation starting from raw answers.
@@ -36,7 +38,6 @@ DISPLAY = Decimal("0.0001")
 Z_95 = Decimal("1.96")
 # Per unsur about the person who served (competence, behaviour); the rest describe the unit.
 PERSONAL_UNSUR = ("U6", "U7")
-DEFAULT_MINIMUM_FOR_PERSON = 30
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,8 @@ class UnsurScore:
 
     @cached_property
     def nrr(self) -> Decimal:
-        return _half_up_ratio(self.total, self.respondents, 4)
+        """Return the NRR (1.00-4.00), half-up to 0.01 from the exact fraction."""
+        return _half_up_ratio(self.total, self.respondents, 2)
 
 
 @dataclass(frozen=True)
@@ -225,14 +227,17 @@ def ikm(responses: Iterable[Mapping[str, int | None]], *, population: int | None
 def personal(stats: Statistics) -> Score:
     """Return the personal index of an employee: the same formula over U6 and U7 only.
 
-    Its ``interval`` is left out: the respondent sums cover all nine unsur.
+    Its ``respondents`` is the fewest answers either unsur got: every part of the
+    number rests on at least that many, which is what sufficiency must be judged on
+    (30 respondents of whom 2 answered U7 do not make a personal index). Its
+    ``interval`` is left out: the respondent sums cover all nine unsur.
     """
     if not stats.respondents:
         return Score(respondents=0)
     unsur = _unsur_scores(stats, PERSONAL_UNSUR)
     if not unsur:
         return Score(respondents=0)
-    respondents = max(u.respondents for u in unsur.values())
+    respondents = min(u.respondents for u in unsur.values())
     index = _mean_of_nrr(unsur)
     return Score(respondents=respondents, unsur=unsur, exact_index=index)
 
@@ -265,11 +270,6 @@ def adequacy(respondents: int, population: int | None) -> Adequacy | None:
     if population is None:
         return None
     return Adequacy(population, required_sample(population), respondents)
-
-
-def sufficient_for_person(respondents: int, minimum: int = DEFAULT_MINIMUM_FOR_PERSON) -> bool:
-    """Return whether a score about one person rests on enough responses to be shown."""
-    return respondents >= minimum
 
 
 def shrunken(

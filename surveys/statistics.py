@@ -1,7 +1,7 @@
 """Additive sufficient statistics of a set of responses.
 
 Every published score can be computed from a few numbers that simply add up across
-responses, months, counters and units (see docs/ARCHITECTURE in shared/): for each
+responses, months, counters and units (``docs/architecture.md``): for each
 unsur and answer value, how many respondents chose it; how many respondents there
 were; and the sum and sum of squares of each respondent's own mean answer.
 
@@ -83,19 +83,32 @@ class Statistics:
         return Fraction(self.mean_sum, MEAN_SCALE * self.respondents)
 
 
+_COUNT_POSITION = {
+    (code, value): COLUMNS.index(count_key(code, value)) for code in UNSUR_CODES for value in SCALE
+}
+
+
+def contribution(answers: Mapping[str, int | None]) -> list[int] | None:
+    """Return what one response adds to its buckets, in ``COLUMNS`` order; None if blank.
+
+    The one definition of a response's statistics: the submit path adds it to the
+    rollup rows, the recount sums it over raw responses, ``of_response`` wraps it.
+    A respondent who left every item blank is no respondent at all.
+    """
+    given = [(code, value) for code, value in answers.items() if value is not None]
+    if not given:
+        return None
+    scaled_mean = MEAN_SCALE * sum(value for _, value in given) // len(given)
+    row = [1, scaled_mean, scaled_mean * scaled_mean] + [0] * len(COUNT_KEYS)
+    for item in given:
+        row[_COUNT_POSITION[item]] = 1
+    return row
+
+
 def of_response(answers: Mapping[str, int | None]) -> Statistics:
     """Return the statistics contributed by one response (blanks contribute nothing)."""
-    given = [(code, value) for code, value in answers.items() if value is not None]
-    stats = Statistics()
-    if not given:
-        return stats
-    for code, value in given:
-        stats.counts[count_key(code, value)] += 1
-    scaled_mean = MEAN_SCALE * sum(value for _, value in given) // len(given)
-    stats.respondents = 1
-    stats.mean_sum = scaled_mean
-    stats.mean_sq_sum = scaled_mean * scaled_mean
-    return stats
+    row = contribution(answers)
+    return Statistics() if row is None else Statistics.from_row(row)
 
 
 def of_responses(responses: Iterable[Mapping[str, int | None]]) -> Statistics:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import uuid
 
 from portal import links
 from portal.extensions import db
-from portal.models import Counter, DutyShift, Employee, Role, ServiceType, Unit, User
-from portal.services import instruments
+from portal.models import Counter, DutyShift, Employee, Role, ServiceType, Unit, User, utcnow
+from portal.services import feedback
+from surveys.attribution import Opening
 
 _serial = itertools.count(1)
 PASSWORD = "correct horse battery staple"
@@ -17,9 +19,9 @@ PASSWORD = "correct horse battery staple"
 def unit(
     name: str = "Pelayanan KTP-el", *, timezone: str = "Asia/Jakarta", parent=None, **kw
 ) -> Unit:
+    # No instrument of its own: the survey falls back to the default questionnaire that
+    # the migrations install (tests/conftest.py installs it after create_all).
     found = Unit(name=name, timezone=timezone, parent=parent, **kw)
-    if parent is None:
-        found.instrument = instruments.stored(db.session)
     db.session.add(found)
     db.session.flush()
     return found
@@ -80,3 +82,26 @@ def survey_path(counter_: Counter) -> str:
 
 def card_path(employee_: Employee) -> str:
     return links.survey_path(links.card_token(employee_))
+
+
+def respond(target, answers: dict, *, opened_at=None, at=None, commit=True, **fields):
+    """Submit ``answers`` as a citizen whose page was opened at ``opened_at`` and sent at
+    ``at`` (naive UTC; each defaults to the other, then to now), crediting whom the page
+    showed then, exactly as the survey page does."""
+    opened_at = opened_at or at or utcnow()
+    at = at or opened_at
+    shown = feedback.serving(db.session, target, opened_at)
+    receipt = feedback.submit(
+        db.session,
+        target,
+        feedback.Submission(
+            id=fields.pop("id", None) or uuid.uuid4(),
+            answers=answers,
+            opening=Opening(opened_at, shown.id if shown else None),
+            **fields,
+        ),
+        at=at,
+    )
+    if commit:
+        db.session.commit()
+    return receipt

@@ -20,13 +20,11 @@ def test_the_access_log_never_records_a_client_address():
     [
         ({}, 1),
         ({"DATABASE_URL": "sqlite:////var/lib/suara/portal.sqlite3"}, 1),
-        ({"DATABASE_URL": "postgresql+psycopg:///suara_layanan"}, 4),
+        ({"DATABASE_URL": "postgresql+psycopg:///suara_layanan"}, 1),
         ({"DATABASE_URL": "postgresql+psycopg:///suara_layanan", "GUNICORN_THREADS": "8"}, 8),
     ],
 )
-def test_workers_run_one_request_at_a_time_on_sqlite_and_four_on_postgresql(
-    monkeypatch, environment, threads
-):
+def test_workers_run_one_request_at_a_time_unless_told_otherwise(monkeypatch, environment, threads):
     for name in ("DATABASE_URL", "GUNICORN_THREADS"):
         monkeypatch.delenv(name, raising=False)
     for name, value in environment.items():

@@ -47,7 +47,7 @@ def _start(port: int, database: Path, storage: str, prefix: str):
             "DATABASE_URL": f"sqlite:///{database}",
             "RATELIMIT_STORAGE_URI": storage,
             "RATELIMIT_KEY_PREFIX": prefix,
-            "SURVEY_SUBMIT_LIMIT": "3 per minute",
+            "SURVEY_DEVICE_LIMIT": "3 per minute",
             "WEB_CONCURRENCY": "1",
             "GUNICORN_ACCESSLOG": "/dev/null",
         },
@@ -62,7 +62,9 @@ def _submissions(ports, path, count) -> list[int]:
     for i in range(count):
         base = f"http://127.0.0.1:{ports[i % len(ports)]}"
         page = opener.open(base + path).read().decode()
-        fields = dict(re.findall(r'name="(csrf_token|submission_id)"[^>]*value="([^"]*)"', page))
+        fields = dict(
+            re.findall(r'name="(csrf_token|submission_id|opened)"[^>]*value="([^"]*)"', page)
+        )
         fields.update({f"U{n}": "4" for n in range(1, 10)})
         try:
             with opener.open(base + path, urllib.parse.urlencode(fields).encode()) as r:

@@ -15,6 +15,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from portal.services.feedback import Submission
+from surveys.attribution import Opening
 from surveys.instruments import Instrument
 
 EDUCATION = ("SD", "SMP", "SMA", "D3", "S1", "S2", "S3")
@@ -65,6 +66,8 @@ class SurveyForm(FlaskForm):
     """Fields shared by every instrument; the item fields are added per instrument."""
 
     submission_id = HiddenField()
+    # The signed record of when the page was opened and whom it showed (portal.openings).
+    opened = HiddenField()
     service_type = _dropdown(_l("Jenis layanan yang Anda terima"))
     sex = _radio(_l("Jenis kelamin"), [("L", _l("Laki-laki")), ("P", _l("Perempuan"))])
     age = WholeNumberField(
@@ -82,7 +85,7 @@ class SurveyForm(FlaskForm):
     def validate_submission_id(self, field):
         try:
             uuid.UUID(field.data or "")
-        except ValueError:
+        except (ValueError, AttributeError, TypeError):
             raise ValidationError(
                 _l("Formulir ini tidak utuh. Muat ulang halaman survei lalu isi kembali.")
             ) from None
@@ -102,13 +105,16 @@ class SurveyForm(FlaskForm):
     def item_fields(self):
         return [self[code] for code in self.item_codes]
 
-    def submission(self, *, language: str, client_hash: str | None) -> Submission:
+    def submission(
+        self, *, language: str, client_hash: str | None, opening: Opening | None
+    ) -> Submission:
         def text_or_none(value: str | None) -> str | None:
             value = (value or "").strip()
             return value or None
 
         return Submission(
             id=uuid.UUID(self.submission_id.data),
+            opening=opening,
             answers={
                 code: int(self[code].data) if self[code].data else None for code in self.item_codes
             },
@@ -159,10 +165,13 @@ def _form_class(instrument: Instrument, language: str, comment_max: int) -> type
 def build_survey_form(
     instrument: Instrument, language: str, service_types, *, comment_max: int
 ) -> SurveyForm:
-    """Return a survey form with one radio group per item, named by its unsur code."""
+    """Return a survey form with one radio group per item, named by its unsur code.
+
+    Bound to the request's form data, if any. A posted form keeps the submission id it
+    came with, or has none: a POST without one is refused, never given a fresh id (which
+    would store a retry twice).
+    """
     form = _form_class(instrument, language, comment_max)()
-    if not form.submission_id.data:
-        form.submission_id.data = str(uuid.uuid4())
     blank = ("", _l("— Pilih (opsional) —"))
     form.service_type.choices = _choices([blank, *((str(s.id), s.name) for s in service_types)])
     form.education.choices = _choices([blank, *((e, e) for e in EDUCATION)])

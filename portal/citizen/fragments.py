@@ -1,19 +1,15 @@
-"""Rendered survey pages, kept per process while they are blank.
+"""The blank questionnaire, rendered once per process and kept.
 
 Rendering nine radio groups and the profile fields through WTForms is most of the cost
 of opening a survey, yet a blank questionnaire depends only on the instrument, the
-language, the comment limit and the unit's service types. The page around it adds the
-loket, who is on duty and some twenty translated strings and URLs, which cost as much
-again and change as rarely. So a blank page is rendered once per process with two
-holes, the CSRF token and the submission id, the only parts that differ per citizen,
-and later visitors get a copy with their own values filled in.
-A form that was posted back shows answers and errors, so it is always rendered live.
+language, the comment limit and the unit's service types, which are the key it is kept
+under: it can never be stale. A form that was posted back shows answers and errors, so
+it is always rendered live.
 """
 
 from __future__ import annotations
 
-import secrets
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 
 from flask import render_template
 from markupsafe import Markup
@@ -24,33 +20,7 @@ TEMPLATE = "citizen/_questions.html"
 # One entry per unit service-type list and language: a Pemda has a few hundred units.
 MAX_ENTRIES = 1024
 
-# Survey pages: one per loket (or card), language and employee on duty; a page is ~15 KB.
-MAX_PAGES = 512
-# Stand-ins for the per-citizen values; random, so no page text can ever contain them.
-CSRF_HOLE = f"csrf-{secrets.token_hex(8)}"
-SUBMISSION_HOLE = f"submission-{secrets.token_hex(8)}"
-
 _blank: dict[tuple, Markup] = {}
-_pages: dict[Hashable, tuple[str, str, str]] = {}
-
-
-def blank_page(
-    key: Hashable, render: Callable[[str, str], str], csrf_token: str, submission_id: str
-) -> str:
-    """Return the blank survey page for ``key`` with this citizen's values filled in.
-
-    ``key`` must name everything the page shows; ``render(csrf_token, submission_id)``
-    renders it, and is called only when this process has no copy for ``key`` yet.
-    """
-    parts = _pages.get(key)
-    if parts is None:
-        html = render(CSRF_HOLE, SUBMISSION_HOLE)
-        before, rest = html.split(CSRF_HOLE)
-        between, after = rest.split(SUBMISSION_HOLE)
-        if len(_pages) >= MAX_PAGES:
-            _pages.clear()
-        parts = _pages[key] = (before, between, after)
-    return "".join((parts[0], csrf_token, parts[1], submission_id, parts[2]))
 
 
 def questions(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, current_app, render_template
+from flask import Blueprint, abort, render_template
 from flask_login import current_user
 
-from portal.auth import require_roles
+from portal.auth import current_viewer, require_roles
 from portal.extensions import db
 from portal.models import Role, utcnow
 from portal.services import reports
@@ -23,14 +23,12 @@ def index():
     today = calendar.to_local(utcnow(), unit.timezone).date()
     period = periods.month(today.year, today.month)
     scope = reports.Scope("unit", unit.id)
-    minimum = current_app.config["PERSON_SCORE_MINIMUM"]
+    viewer = current_viewer()
     return render_template(
         "dashboard/index.html",
         unit=unit,
         period=period,
-        overall=reports.score_for(db.session, scope, period),
-        counters=reports.breakdown(db.session, scope, period, "counter"),
-        employees=reports.breakdown(
-            db.session, scope, period, "employee", minimum_for_person=minimum
-        ),
+        overall=reports.score_for(db.session, viewer, scope, period),
+        counters=reports.breakdown(db.session, viewer, scope, period, "counter"),
+        employees=reports.breakdown(db.session, viewer, scope, period, "employee"),
     )

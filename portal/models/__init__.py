@@ -1,6 +1,5 @@
 """SQLAlchemy models, split by topic; import from here."""
 
-from portal.models import rollup_trigger  # noqa: F401  (installs itself on create_all)
 from portal.models.access import Role, User
 from portal.models.base import Base, utcnow
 from portal.models.directory import DirectoryStamp

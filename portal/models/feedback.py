@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
@@ -23,16 +22,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.models.base import Base
+from surveys.attribution import Attribution
 from surveys.instruments import UNSUR_CODES
 from surveys.statistics import COUNT_KEYS
-
-
-class Attribution(StrEnum):
-    """How a response came to name (or not name) the employee who served."""
-
-    ROSTER = "roster"  # the counter's duty roster covered the submission time
-    CARD = "card"  # the citizen scanned the employee's personal QR card
-    NONE = "none"  # counter and unit only
 
 
 class Instrument(Base):
@@ -50,17 +42,24 @@ class Instrument(Base):
 
 
 class Response(Base):
-    """One citizen's answers. The id is generated in the form, so a resubmission is a no-op."""
+    """One citizen's answers. The id is generated in the form, so a resubmission is a no-op.
+
+    ``service_date`` is the unit-local day the response counts for: the day the survey
+    page was opened, when its signed opening record is valid (``surveys.attribution``),
+    else the day the answers arrived. Every rollup and report buckets by it.
+    """
 
     __tablename__ = "response"
     __table_args__ = (
-        Index("ix_response_unit_submitted", "unit_id", "submitted_at"),
-        Index("ix_response_employee_submitted", "employee_id", "submitted_at"),
-        Index("ix_response_counter_submitted", "counter_id", "submitted_at"),
+        Index("ix_response_unit_service_date", "unit_id", "service_date"),
+        Index("ix_response_employee_service_date", "employee_id", "service_date"),
+        Index("ix_response_counter_service_date", "counter_id", "service_date"),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
-    submitted_at: Mapped[dt.datetime]  # UTC
+    opened_at: Mapped[dt.datetime | None]  # UTC, from the page's signed opening record
+    submitted_at: Mapped[dt.datetime]  # UTC, when the answers arrived
+    service_date: Mapped[dt.date] = mapped_column(Date)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"))
     counter_id: Mapped[int | None] = mapped_column(ForeignKey("counter.id"))
     employee_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))

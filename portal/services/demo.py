@@ -27,7 +27,7 @@ from portal.models import (
     User,
 )
 from portal.services import feedback, instruments, rollups
-from surveys import calendar
+from surveys import attribution, calendar
 
 ZONE = "Asia/Jakarta"
 DEMO_PASSWORD = "suara-demo-2026"
@@ -87,7 +87,7 @@ def load(session: Session, *, today: dt.date | None = None, seed: int = 2017) ->
     """Create the demo Pemda and its history. Expects an empty database."""
     today = today or calendar.to_local(dt.datetime.now(dt.UTC), ZONE).date()
     rng = random.Random(seed)
-    instrument = instruments.stored(session)
+    instrument = instruments.install(session)
 
     pemda = Unit(
         name="Pemerintah Kabupaten Lampung Selatan",
@@ -158,22 +158,27 @@ def load(session: Session, *, today: dt.date | None = None, seed: int = 2017) ->
     }
     volume = {"ktp": 14, "kk": 9, "akta": 8, "pendaftaran": 12, "ugd": 5}
     now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    with rollups.bulk_load(session):
-        day = first_day
-        while day < today:
-            for key, target in targets.items():
-                office = key != "ugd"
-                if office and day.weekday() >= 5:
+    # Inserted directly, then counted once: the submit path would add each to its
+    # buckets one by one. Each citizen opens the survey at the counter and answers
+    # within a few minutes; the roster at the opening moment decides whom it credits.
+    day = first_day
+    while day < today:
+        for key, target in targets.items():
+            office = key != "ugd"
+            if office and day.weekday() >= 5:
+                continue
+            for _ in range(rng.randint(volume[key] // 2, volume[key])):
+                opened = calendar.to_utc(dt.datetime.combine(day, _random_time(rng, office)), ZONE)
+                at = opened + dt.timedelta(seconds=rng.randint(40, 600))
+                if at >= now:
                     continue
-                for _ in range(rng.randint(volume[key] // 2, volume[key])):
-                    local = dt.datetime.combine(day, _random_time(rng, office))
-                    at = calendar.to_utc(local, ZONE)
-                    if at >= now:
-                        continue
-                    employee, attribution = feedback.serving(session, target, at)
-                    session.add(_response(rng, target, employee, attribution, at, skill))
-            day += dt.timedelta(days=1)
-        session.flush()
+                shown = feedback.serving(session, target, opened)
+                credit = attribution.credit(
+                    attribution.Opening(opened, shown.id if shown else None), at
+                )
+                session.add(_response(rng, target, credit, at, skill))
+        day += dt.timedelta(days=1)
+    session.flush()
     rollups.rebuild(session)
 
 
@@ -243,11 +248,11 @@ def _answer(rng: random.Random, mean: float) -> int:
     return max(1, min(4, round(rng.gauss(mean, 0.6))))
 
 
-def _response(rng, target, employee, attribution, at, skill) -> Response:
+def _response(rng, target, credit, at, skill) -> Response:
     unit_quality = {"Pelayanan Pendaftaran Penduduk": 3.1, "Pelayanan Pencatatan Sipil": 3.3}.get(
         target.unit.name, 3.2
     )
-    person = skill.get(employee.id, 3.2) if employee else 3.2
+    person = skill.get(credit.employee_id, 3.2)
     means = {
         "U1": unit_quality,
         "U2": unit_quality - 0.2,
@@ -265,11 +270,13 @@ def _response(rng, target, employee, attribution, at, skill) -> Response:
     profile = rng.random() < 0.7
     return Response(
         id=uuid.UUID(int=rng.getrandbits(128), version=4),
+        opened_at=credit.opened_at,
         submitted_at=at,
+        service_date=calendar.to_local(credit.counts_at, ZONE).date(),
         unit_id=target.unit.id,
         counter_id=target.counter.id,
-        employee_id=employee.id if employee else None,
-        attribution=attribution,
+        employee_id=credit.employee_id,
+        attribution=credit.attribution,
         service_type_id=rng.choice(target.service_types).id if rng.random() < 0.8 else None,
         instrument_id=target.instrument_id,
         sex=rng.choice("LP") if profile else None,

@@ -9,51 +9,30 @@ import uuid
 from dataclasses import dataclass
 
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, joinedload
 
-from portal.models import (
-    Attribution,
-    Counter,
-    Employee,
-    Response,
-    ServiceType,
-    Unit,
-    receipt_code,
-    utcnow,
-)
+from portal.models import Counter, Employee, Response, ServiceType, Unit, receipt_code, utcnow
 from portal.services import directory, instruments, org, rollups, roster
-from portal.services.snapshots import CounterInfo, ServiceTypeInfo, StaffInfo, UnitInfo
+from portal.services.survey_target import (
+    CounterInfo,
+    ServiceTypeInfo,
+    StaffInfo,
+    SurveyTarget,
+    UnitInfo,
+)
 from portal.tokens import CARD, COUNTER, LinkClaim
-from surveys import statistics
-from surveys.errors import SurveyError
-from surveys.instruments import UNSUR_CODES, Instrument
+from surveys import attribution, calendar, statistics
+from surveys.attribution import Opening
+from surveys.errors import Gone, NotFound
+from surveys.instruments import UNSUR_CODES
 
 
-class LinkNotFound(SurveyError):
+class LinkNotFound(NotFound):
     """No counter or card was ever issued under this link."""
 
 
-class LinkRevoked(SurveyError):
+class LinkRevoked(Gone):
     """The link was valid once, but its poster or card has been withdrawn."""
-
-
-@dataclass(frozen=True)
-class SurveyTarget:
-    """Everything the survey page needs to know about the place it was opened at.
-
-    It holds plain values, read under the directory stamp ``stamp``, so that one process
-    can keep it for every citizen who opens the same link until the directory changes.
-    """
-
-    stamp: str
-    unit: UnitInfo
-    instrument_id: int
-    instrument: Instrument
-    counter: CounterInfo | None = None
-    card_employee: StaffInfo | None = None
-    service_types: tuple[ServiceTypeInfo, ...] = ()
-    lineage: tuple[UnitInfo, ...] = ()  # root first, ``unit`` last
 
 
 @dataclass(frozen=True)
@@ -62,6 +41,8 @@ class Submission:
 
     id: uuid.UUID
     answers: dict[str, int | None]
+    # The page's signed opening record, when it was present and valid (portal.openings).
+    opening: Opening | None = None
     service_type_id: int | None = None
     sex: str | None = None
     age: int | None = None
@@ -97,7 +78,7 @@ def complaint_channel(target: SurveyTarget, default: ComplaintChannel) -> Compla
 def resolve(session: Session, claim: LinkClaim | None, *, max_age: float = 0.0) -> SurveyTarget:
     """Return the survey target a link points at, or raise LinkNotFound / LinkRevoked.
 
-    The directory may be up to ``max_age`` seconds stale (``directory.stamp``).
+    Only reads. The directory may be up to ``max_age`` seconds stale (``directory.stamp``).
     """
     if claim is None:
         raise LinkNotFound("Unknown survey link.")
@@ -144,9 +125,10 @@ def target_for(
 ) -> SurveyTarget:
     """Return the survey target for a counter's poster or an employee's card in ``unit``."""
     chain = org.lineage(session, unit)
-    # The instrument set on the unit or on the nearest unit above it that has one.
+    # The instrument set on the unit or on the nearest unit above it that has one, else
+    # the default questionnaire as the migrations installed it.
     row = next((u.instrument for u in reversed(chain) if u.instrument_id), None)
-    row = row or instruments.stored(session)
+    row = row or instruments.default(session)
     service_types = session.execute(
         select(ServiceType.id, ServiceType.name)
         .where(ServiceType.unit_id == unit.id, ServiceType.active)
@@ -168,17 +150,32 @@ def target_for(
     )
 
 
-def serving(session: Session, target: SurveyTarget, at: dt.datetime | None = None):
-    """Return the employee to credit and how they were found: card first, then the roster."""
+def serving(
+    session: Session, target: SurveyTarget, at: dt.datetime | None = None
+) -> StaffInfo | None:
+    """Return the employee a page opened at ``at`` (naive UTC; default now) names as
+    serving: a personal card's employee, else whom the counter's roster has on duty."""
     if target.card_employee is not None:
-        return target.card_employee, Attribution.CARD
+        return target.card_employee
     if target.counter is not None:
-        employee = roster.on_duty(
+        return roster.on_duty(
             session, target.counter.id, target.unit.timezone, at or utcnow(), stamp=target.stamp
         )
-        if employee is not None:
-            return employee, Attribution.ROSTER
-    return None, Attribution.NONE
+    return None
+
+
+@dataclass(frozen=True)
+class PageOpening:
+    """A survey page being opened: when, and whom it names as serving."""
+
+    opened_at: dt.datetime  # naive UTC
+    serving: StaffInfo | None
+
+
+def open_page(session: Session, target: SurveyTarget) -> PageOpening:
+    """Return the moment a citizen opens ``target``'s survey, and who serves them now."""
+    opened_at = utcnow()
+    return PageOpening(opened_at, serving(session, target, opened_at))
 
 
 def client_hash(secret: str, address: str, user_agent: str) -> str:
@@ -194,23 +191,29 @@ def submit(
     submission: Submission,
     *,
     at: dt.datetime | None = None,
+    window: dt.timedelta = attribution.DEFAULT_WINDOW,
 ) -> Receipt:
-    """Store one response and add it to its rollup bucket in a single transaction.
+    """Store one response and add it to its rollup buckets, in the caller's transaction.
 
-    The submission id comes from the form the citizen was given, so pressing "Kirim"
-    twice, or a retry after a dropped connection, stores the response once.
+    Whom it credits and the day it counts for follow the page's opening record
+    (``surveys.attribution``), not the moment it arrives (``at``, default now). The
+    submission id comes from the form the citizen was given, so pressing "Kirim" twice,
+    or a retry after a dropped connection, stores the response once.
     """
     answers = target.instrument.clean_answers(submission.answers)
     at = at or utcnow()
-    employee, attribution = serving(session, target, at)
+    card = target.card_employee.id if target.card_employee else None
+    credit = attribution.credit(submission.opening, at, card_employee_id=card, window=window)
     allowed_services = {s.id for s in target.service_types}
     row = {
         "id": submission.id,
+        "opened_at": credit.opened_at,
         "submitted_at": at,
+        "service_date": calendar.to_local(credit.counts_at, target.unit.timezone).date(),
         "unit_id": target.unit.id,
         "counter_id": target.counter.id if target.counter else None,
-        "employee_id": employee.id if employee else None,
-        "attribution": attribution,
+        "employee_id": credit.employee_id,
+        "attribution": credit.attribution,
         "service_type_id": (
             submission.service_type_id if submission.service_type_id in allowed_services else None
         ),
@@ -225,17 +228,10 @@ def submit(
         "flags": 0,
         **{code.lower(): answers.get(code) for code in UNSUR_CODES},
     }
-    try:
-        rollups.store(session, row, target.unit.timezone)
-        session.commit()
-    except IntegrityError:
+    if not rollups.store(session, row):
         # The submission id is stored already: a second press of "Kirim", a retry after
-        # a lost answer, or a concurrent request that won the race. Asking first would
-        # cost every submission a query for the rare case.
-        session.rollback()
+        # a lost answer, or a concurrent request that won the race.
         existing = session.get(Response, submission.id)
-        if existing is None:
-            raise
         return _receipt(existing.id, existing.answers, duplicate=True)
     return _receipt(submission.id, answers)
 

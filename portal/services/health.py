@@ -5,8 +5,11 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
-from sqlalchemy import text
+from sqlalchemy import false, update
 from sqlalchemy.orm import Session
+
+from portal.database import reset
+from portal.models import Response
 
 log = logging.getLogger(__name__)
 
@@ -18,13 +21,24 @@ class Check:
     detail: str
 
 
+# An UPDATE that matches no row still takes what storing a response needs: SQLite's one
+# write lock, PostgreSQL's write lock on the table (and a writable, non-standby server).
+_WRITE_PROBE = update(Response).where(false()).values(flags=Response.flags)
+
+
 def database(session: Session) -> Check:
+    """Check that the database could store a citizen's response now; write nothing.
+
+    Answering a SELECT is not enough: a locked SQLite file, or a PostgreSQL standby,
+    reads fine and refuses every submission.
+    """
     try:
-        session.execute(text("SELECT 1"))
+        session.execute(_WRITE_PROBE)
     except Exception as exc:  # any driver error means "not ready"
-        session.rollback()
-        log.warning("Readiness: database unavailable: %s", exc.__class__.__name__)
+        log.warning("Readiness: the database cannot take a write: %s", exc.__class__.__name__)
         return Check("database", False, "unavailable")
+    finally:
+        reset(session)
     return Check("database", True, session.get_bind().dialect.name)
 
 

@@ -1,11 +1,12 @@
 """What is the score of this slice? Asked once here, for every page, export and API.
 
-A slice is a scope (a unit with or without the units below it, a counter, an employee
-or a service type) over a period on the local calendar. Its statistics are SQL SUMs
-over rollup rows: monthly buckets for the whole months of the period, daily buckets
-for the ragged edges of a date range and for weekly trends. ``surveys.scoring`` then
-turns the summed statistics into the published numbers. No response is ever read here,
-so a report costs the same however many responses are stored.
+Every function takes the viewer (``portal.services.viewer``) and refuses a scope it may
+not see as if it did not exist. A slice is a scope (a unit with or without the units
+below it, a counter, an employee or a service type) over a period on the local calendar.
+Its statistics are SQL SUMs over rollup rows: monthly buckets for the whole months of
+the period, daily buckets for the ragged edges of a date range and for weekly trends.
+``surveys.scoring`` then turns the summed statistics into the published numbers. No
+response is ever read here, so a report costs the same however many are stored.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from decimal import Decimal
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from portal.models import Counter, Employee, ServiceType, Unit
+from portal.models import Counter, Employee, Role, ServiceType, Unit
 from portal.services import rollups
 from portal.services.org import subtree_ids
+from portal.services.viewer import Viewer, visible_units
 from surveys import scoring
-from surveys.errors import SurveyError
+from surveys.errors import NotFound, SurveyError
 from surveys.periods import Period
+from surveys.policy import ReportPolicy
 from surveys.statistics import Statistics
 
 SCOPE_KINDS = {"unit": Unit, "counter": Counter, "employee": Employee, "service_type": ServiceType}
@@ -35,8 +38,9 @@ _KEY_COLUMN = {
 }
 
 
-class ScopeNotFound(SurveyError):
-    """The unit, counter, employee or service type asked about does not exist."""
+class ScopeNotFound(NotFound):
+    """The unit, counter, employee or service type asked about does not exist, or the
+    viewer may not see it."""
 
 
 @dataclass(frozen=True)
@@ -52,19 +56,23 @@ class Scope:
 
 @dataclass(frozen=True)
 class SliceReport:
-    """The published numbers of one slice, and how far to trust them."""
+    """The published numbers of one slice, and how far to trust them.
+
+    For a slice about one person (an employee), each number is shown only when its own
+    respondents meet the report policy: the overall score by all respondents, the
+    personal index by its own (``surveys.scoring.personal``), an unsur by those who
+    answered it.
+    """
 
     scope: Scope
     name: str
     period: Period
     statistics: Statistics = field(repr=False)
     score: scoring.Score
+    policy: ReportPolicy = field(repr=False)
     adequacy: scoring.Adequacy | None = None
-    # Employee scopes only: the index over U6 and U7, and whether there are enough
-    # responses to show a number about this person at all.
+    # Employee scopes only: the index over U6 and U7.
     personal: scoring.Score | None = None
-    sufficient: bool | None = None
-    minimum_for_person: int | None = None
     # In a per-employee breakdown: the converted score pulled toward the scope's pooled
     # mean (empirical Bayes, surveys.scoring.shrunken), for ranking small samples fairly.
     shrunken: Decimal | None = None
@@ -77,12 +85,54 @@ class SliceReport:
     def weakest(self) -> scoring.UnsurScore | None:
         return self.score.weakest
 
+    @property
+    def about_person(self) -> bool:
+        return self.scope.kind == "employee"
 
-def _record(session: Session, scope: Scope):
+    @property
+    def minimum_for_person(self) -> int:
+        return self.policy.minimum_for_person
+
+    def _enough(self, respondents: int) -> bool:
+        return not self.about_person or self.policy.sufficient_for_person(respondents)
+
+    @property
+    def sufficient(self) -> bool:
+        """Whether the overall score (IKM, grade, interval) may be shown."""
+        return self.score.has_data and self._enough(self.score.respondents)
+
+    @property
+    def personal_sufficient(self) -> bool:
+        """Whether the personal index (U6, U7) may be shown."""
+        return (
+            self.personal is not None
+            and self.personal.has_data
+            and self._enough(self.personal.respondents)
+        )
+
+    def unsur_sufficient(self, code: str) -> bool:
+        """Whether one unsur's NRR may be shown."""
+        unsur = self.score.unsur.get(code)
+        return unsur is not None and self._enough(unsur.respondents)
+
+
+def _record(session: Session, viewer: Viewer, scope: Scope):
+    """Return the scope's record, or raise ScopeNotFound when it is missing or not the
+    viewer's to see."""
     found = session.get(SCOPE_KINDS[scope.kind], scope.id)
-    if found is None:
+    if found is None or not _visible(session, viewer, scope, found):
         raise ScopeNotFound(f"No {scope.kind} with id {scope.id}.")
     return found
+
+
+def _visible(session: Session, viewer: Viewer, scope: Scope, record) -> bool:
+    if viewer.role == Role.EMPLOYEE:
+        return scope.kind == "employee" and scope.id == viewer.employee_id
+    units = visible_units(session, viewer)
+    if units is None:
+        return True
+    # Units are themselves; counters, employees and service types belong to one unit.
+    return (record.id if scope.kind == "unit" else record.unit_id) in units
 
 
 def _matcher(session: Session, scope: Scope):
@@ -147,64 +197,48 @@ def _report(
     stats: Statistics,
     *,
     name: str,
+    policy: ReportPolicy,
     population: int | None = None,
-    minimum_for_person: int = scoring.DEFAULT_MINIMUM_FOR_PERSON,
 ) -> SliceReport:
-    score = scoring.from_statistics(stats, population=population)
-    extra = {}
-    if scope.kind == "employee":
-        extra = {
-            "personal": scoring.personal(stats),
-            "sufficient": scoring.sufficient_for_person(stats.respondents, minimum_for_person),
-            "minimum_for_person": minimum_for_person,
-        }
     return SliceReport(
         scope=scope,
         name=name,
         period=period,
         statistics=stats,
-        score=score,
+        score=scoring.from_statistics(stats, population=population),
+        policy=policy,
         adequacy=scoring.adequacy(stats.respondents, population),
-        **extra,
+        personal=scoring.personal(stats) if scope.kind == "employee" else None,
     )
 
 
 def score_for(
     session: Session,
+    viewer: Viewer,
     scope: Scope,
     period: Period,
     *,
     population: int | None = None,
-    minimum_for_person: int = scoring.DEFAULT_MINIMUM_FOR_PERSON,
 ) -> SliceReport:
     """Return the score of one slice. ``population``: citizens served, if the unit knows."""
-    record = _record(session, scope)
+    record = _record(session, viewer, scope)
     stats = _collect(session, scope, period).get(None, Statistics())
     return _report(
-        scope,
-        period,
-        stats,
-        name=record.name,
-        population=population,
-        minimum_for_person=minimum_for_person,
+        scope, period, stats, name=record.name, policy=viewer.policy, population=population
     )
 
 
 def breakdown(
-    session: Session,
-    scope: Scope,
-    period: Period,
-    by: str,
-    *,
-    minimum_for_person: int = scoring.DEFAULT_MINIMUM_FOR_PERSON,
+    session: Session, viewer: Viewer, scope: Scope, period: Period, by: str
 ) -> list[SliceReport]:
     """Return the slices inside ``scope`` by child unit, counter, employee or service type.
 
-    Only children with responses in the period are listed, best-known name order.
+    Only children with responses in the period are listed, in name order. Everything
+    listed lies inside ``scope``, which the viewer may see.
     """
     if by not in BREAKDOWNS:
         raise SurveyError(f"Cannot break down by {by!r}; use one of {', '.join(BREAKDOWNS)}.")
-    _record(session, scope)
+    _record(session, viewer, scope)
     if by == "unit":
         if scope.kind != "unit":
             raise SurveyError("Only a unit can be broken down into units.")
@@ -226,13 +260,7 @@ def breakdown(
     shrunken = scoring.shrunken(groups) if by == "employee" else {}
     reports = [
         replace(
-            _report(
-                Scope(by, key),
-                period,
-                stats,
-                name=names[key],
-                minimum_for_person=minimum_for_person,
-            ),
+            _report(Scope(by, key), period, stats, name=names[key], policy=viewer.policy),
             shrunken=shrunken.get(key),
         )
         for key, stats in groups.items()
@@ -240,18 +268,22 @@ def breakdown(
     return sorted(reports, key=lambda r: (r.name, r.scope.id))
 
 
-def trend(session: Session, scope: Scope, period: Period, step: str = "month") -> list[SliceReport]:
+def trend(
+    session: Session, viewer: Viewer, scope: Scope, period: Period, step: str = "month"
+) -> list[SliceReport]:
     """Return the slice's score per month or per ISO week of the period, empty steps included."""
     if step not in ("month", "week"):
         raise SurveyError(f"A trend steps by month or week, not {step!r}.")
-    record = _record(session, scope)
+    record = _record(session, viewer, scope)
     steps = period.months() if step == "month" else period.weeks()
     by_date = _collect(session, scope, period, "date", daily_only=step == "week")
     stats_per_step = {s: Statistics() for s in steps}
     for day, stats in by_date.items():
         owner = _step_containing(steps, day)
         stats_per_step[owner] = stats_per_step[owner] + stats
-    return [_report(scope, s, stats_per_step[s], name=record.name) for s in steps]
+    return [
+        _report(scope, s, stats_per_step[s], name=record.name, policy=viewer.policy) for s in steps
+    ]
 
 
 def _step_containing(steps: Iterable[Period], day: dt.date) -> Period:

@@ -3,30 +3,42 @@
 Two grains: monthly buckets answer every standard period from a handful of rows;
 daily buckets answer the ragged edges of date ranges and weekly trends. Each grain has
 a table by counter and employee (which also answers unit scopes) and one by service
-type. ``store`` runs inside the submit transaction (on PostgreSQL a trigger does its
-work, see ``portal.models.rollup_trigger``), so a response and its statistics are
-stored together or not at all. ``rebuild`` recomputes all of them from the responses,
-which stay the source of truth; a test checks that the two paths agree.
+type (``docs/decisions/0003-rollup-buckets.md``).
+
+What a response adds to a bucket is defined once, by ``surveys.statistics.contribution``,
+and the bucket it falls in once, by ``Grain.row``. Rollups change in exactly two ways:
+
+- ``store``: the submit path inserts a response and adds it to its buckets, in the
+  caller's transaction, so a response and its statistics are stored together or not
+  at all;
+- ``recount``: recompute the buckets of some units x months from their raw responses,
+  under a lock that keeps submissions to those buckets out until the caller commits.
+  Re-attribution after a roster correction, an integrity review, a deletion and the
+  full rebuild all go through it, so no other code edits a rollup row.
+
+Raw responses stay the source of truth; tests check that stored and recounted rollups
+are identical.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, insert, select, text
-from sqlalchemy.dialects import sqlite
+from sqlalchemy import Text, and_, delete, func, insert, or_, select, text
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from portal.models import DailyRollup, DailyServiceRollup, Response, Rollup, ServiceRollup, Unit
+from portal.models import DailyRollup, DailyServiceRollup, Response, Rollup, ServiceRollup
 from portal.models.feedback import BUCKET_KEY_PREFIXES
-from portal.models.rollup_trigger import FUNCTION as TRIGGER
-from surveys import calendar, statistics
-from surveys.instruments import SCALE, UNSUR_CODES
+from surveys import statistics
+from surveys.instruments import UNSUR_CODES
 
 SUMMED = statistics.COLUMNS
+
+# One unit's month of responses: the unit of recounting.
+UnitMonth = tuple[int, dt.date]
 
 
 @dataclass(frozen=True)
@@ -39,7 +51,7 @@ class Grain:
     def period_of(self, local_day: dt.date) -> dt.date:
         return local_day.replace(day=1) if self.period_column == "month" else local_day
 
-    def row(self, local_day: dt.date, unit_id: int, ids: dict) -> dict:
+    def row(self, local_day: dt.date, unit_id: int, ids: Mapping) -> dict:
         """Return the key columns of the bucket a response on ``local_day`` falls in."""
         period = self.period_of(local_day)
         parts = [period.strftime(self.key_format), f"u{unit_id}"]
@@ -60,168 +72,204 @@ MONTHLY_SERVICE = Grain(ServiceRollup.__table__, "month", "%Y-%m", ("service_typ
 DAILY_SERVICE = Grain(DailyServiceRollup.__table__, "day", "%Y-%m-%d", ("service_type_id",))
 GRAINS = (MONTHLY, DAILY, MONTHLY_SERVICE, DAILY_SERVICE)
 
-
-def _ids(response: Response) -> dict:
-    return {
-        "counter_id": response.counter_id,
-        "employee_id": response.employee_id,
-        "service_type_id": response.service_type_id,
-    }
+_ANSWERS = tuple(code.lower() for code in UNSUR_CODES)
 
 
-def _sqlite_upsert(grain: Grain):
+def bucket_rows(response: Mapping) -> list[tuple[Grain, dict]]:
+    """Return each bucket a response falls in, with what it adds there.
+
+    ``response`` maps the response table's column names to values (at least
+    ``service_date``, ``unit_id``, the staff and service type ids and the answers).
+    A response with every item blank falls in no bucket.
+    """
+    added = statistics.contribution({code: response[code.lower()] for code in UNSUR_CODES})
+    if added is None:
+        return []
+    columns = dict(zip(SUMMED, added, strict=True))
+    day, unit_id = response["service_date"], response["unit_id"]
+    return [(grain, {**grain.row(day, unit_id, response), **columns}) for grain in GRAINS]
+
+
+def _upsert(dialect: str, grain: Grain):
     """Return the upsert that adds a bucket row's statistics to ``grain``'s table.
 
     It adds every summed column, zeros included: a fixed shape lets SQLAlchemy cache the
     compiled SQL, which matters more on the submit path than skipping a few additions.
     """
-    stmt = sqlite.insert(grain.table)
+    stmt = (postgresql if dialect == "postgresql" else sqlite).insert(grain.table)
     return stmt.on_conflict_do_update(
         index_elements=["bucket_key"],
         set_={name: grain.table.c[name] + stmt.excluded[name] for name in SUMMED},
     )
 
 
-_SQLITE_UPSERTS = {grain: _sqlite_upsert(grain) for grain in GRAINS}
-
-
-def _bucket_rows(row: Mapping, zone: str) -> list[dict]:
-    """Return the key and statistics columns of each bucket a response row falls in."""
-    stats = statistics.of_response({code: row[code.lower()] for code in UNSUR_CODES})
-    if not stats.respondents:
-        return []
-    columns = stats.as_columns()
-    local_day = calendar.to_local(row["submitted_at"], zone).date()
-    ids = {name: row.get(name) for name in BUCKET_KEY_PREFIXES}
-    return [{**grain.row(local_day, row["unit_id"], ids), **columns} for grain in GRAINS]
-
-
-_INSERT_RESPONSE = insert(Response.__table__)
-
-
-def store(session: Session, row: Mapping, zone: str) -> None:
-    """Insert one response (``row``: every column of the response table) and add it to
-    each of its buckets, in the caller's transaction: stored together or not at all.
-
-    On PostgreSQL the INSERT is all: a trigger adds the response to its buckets
-    (``portal.models.rollup_trigger``). On SQLite the upserts follow the INSERT here.
-    """
-    # Core statements on the session's connection: the session adds nothing to them.
-    connection = session.connection()
-    connection.execute(_INSERT_RESPONSE, row)
-    if connection.dialect.name == "postgresql":
-        return
-    for grain, bucket in zip(GRAINS, _bucket_rows(row, zone), strict=False):
-        connection.execute(_SQLITE_UPSERTS[grain], bucket)
-
-
-@contextmanager
-def bulk_load(session: Session) -> Iterator[None]:
-    """Let a load insert many responses without adding each to its buckets.
-
-    For the demo data and the benchmarks, which ``rebuild`` once afterwards. On
-    PostgreSQL the trigger is switched off for the load, inside the caller's transaction:
-    ALTER TABLE keeps submissions waiting until it commits, and a failed load rolls the
-    switch back with everything else. SQLite has no trigger to switch off.
-    """
-    postgresql = session.connection().dialect.name == "postgresql"
-    if postgresql:
-        session.execute(text(f"ALTER TABLE response DISABLE TRIGGER {TRIGGER}"))
-    yield
-    if postgresql:
-        session.execute(text(f"ALTER TABLE response ENABLE TRIGGER {TRIGGER}"))
-
-
-_ANSWER_COLUMNS = tuple(getattr(Response, code.lower()) for code in UNSUR_CODES)
-_COUNT_INDEX = {
-    (code, value): SUMMED.index(statistics.count_key(code, value))
-    for code in UNSUR_CODES
-    for value in SCALE
+_UPSERTS = {(d, g): _upsert(d, g) for d in ("sqlite", "postgresql") for g in GRAINS}
+# ON CONFLICT DO NOTHING: a submission id already stored (a double tap, a retry) inserts
+# nothing and reports so, without an error that would end the caller's transaction.
+_INSERT_RESPONSE = {
+    d: module.insert(Response.__table__)
+    .on_conflict_do_nothing(index_elements=["id"])
+    .returning(Response.__table__.c.id)
+    for d, module in (("sqlite", sqlite), ("postgresql", postgresql))
 }
 
 
-def rebuild(session: Session, *, batch: int = 10_000, pass_size: int = 1_000_000) -> int:
-    """Recompute every rollup row from the raw responses; return how many rows were written.
+def store(session: Session, response: Mapping) -> bool:
+    """Insert one response (every column of the response table) and add it to each of
+    its buckets, in the caller's transaction: stored together or not at all.
 
-    Every bucket belongs to one unit, so the responses are read in passes over groups of
-    units of about ``pass_size`` responses each: a pass's buckets are complete when it
-    ends and are written out, and memory is bounded by the pass, not by the database
-    (a national month holds more buckets than a server has memory for at once). All
-    passes run in one transaction: reports never see half-rebuilt statistics.
+    Return False, adding nothing, when a response with the same id is stored already.
     """
-    zones = dict(session.execute(select(Unit.id, Unit.timezone)).all())
-    per_unit = session.execute(
-        select(Response.unit_id, func.count()).group_by(Response.unit_id).order_by(Response.unit_id)
-    ).all()
+    # Core statements on the session's connection: the session adds nothing to them.
+    connection = session.connection()
+    dialect = connection.dialect.name
+    if connection.execute(_INSERT_RESPONSE[dialect], response).first() is None:
+        return False
+    for grain, bucket in bucket_rows(response):
+        connection.execute(_UPSERTS[dialect, grain], bucket)
+    return True
+
+
+def lock(session: Session) -> None:
+    """Keep new submissions out of every bucket until this transaction ends.
+
+    On PostgreSQL a table lock that conflicts with the submit path's INSERT and with
+    itself: it waits for submissions already under way to commit, then holds new ones
+    (and other recounts) until the caller commits. Call it before changing responses in
+    the same transaction, so two such transactions queue instead of deadlocking. On
+    SQLite the transaction's first write takes the database's one write lock, which
+    ``recount`` does before it reads anything.
+    """
+    if session.connection().dialect.name == "postgresql":
+        session.execute(text("LOCK TABLE response IN SHARE ROW EXCLUSIVE MODE"))
+
+
+def _next_month(month: dt.date) -> dt.date:
+    return (month + dt.timedelta(days=32)).replace(day=1)
+
+
+def _in_unit_months(table, period_column: str, pairs: list[UnitMonth]):
+    """Return the condition selecting ``table``'s rows of the given units x months.
+
+    Grouped by month (a recount names many units of a few months), so the database can
+    use its (unit, period) indexes with one range per month.
+    """
+    column = table.c[period_column]
+    by_month: dict[dt.date, list[int]] = {}
+    for unit_id, month in pairs:
+        by_month.setdefault(month, []).append(unit_id)
+    return or_(
+        *(
+            and_(table.c.unit_id.in_(units), column >= month, column < _next_month(month))
+            for month, units in sorted(by_month.items())
+        )
+    )
+
+
+_READ_COLUMNS = (
+    Response.service_date,
+    Response.unit_id,
+    Response.counter_id,
+    Response.employee_id,
+    Response.service_type_id,
+    *(getattr(Response, name) for name in _ANSWERS),
+)
+
+
+def recount(session: Session, unit_months: Iterable[UnitMonth]) -> int:
+    """Recompute the buckets of ``unit_months`` (unit id, first of a local month) from
+    their raw responses; return how many bucket rows were written.
+
+    The only way rollups change after the submit path's own increment. It locks first
+    (``lock``), deletes the buckets, then sums the responses, so a submission cannot
+    slip in between the read and the write. It flushes; the caller commits, and should
+    do so soon: submissions wait on the lock until then.
+    """
+    pairs = sorted({(unit_id, month.replace(day=1)) for unit_id, month in unit_months})
+    if not pairs:
+        return 0
+    lock(session)
     for grain in GRAINS:
-        session.execute(delete(grain.table))
-    written = 0
-    for units in _passes(per_unit, pass_size):
-        totals = _accumulate(session, units, zones, batch)
+        session.execute(
+            delete(grain.table).where(_in_unit_months(grain.table, grain.period_column, pairs))
+        )
+    # Summed per bucket as plain lists; a bucket's key columns are built once, when it is
+    # first seen. What a response adds, and which bucket it falls in, come from the same
+    # two definitions the submit path uses (statistics.contribution, Grain.row).
+    totals: dict[Grain, dict[tuple, tuple[dict, list[int]]]] = {grain: {} for grain in GRAINS}
+    query = select(*_READ_COLUMNS).where(_in_unit_months(Response.__table__, "service_date", pairs))
+    for row in session.execute(query).mappings():
+        added = statistics.contribution({code: row[code.lower()] for code in UNSUR_CODES})
+        if added is None:
+            continue
+        day, unit_id = row["service_date"], row["unit_id"]
         for grain in GRAINS:
-            rows = [
-                {**keys, **dict(zip(SUMMED, values, strict=True))}
-                for keys, values in totals[grain].values()
-            ]
-            for start in range(0, len(rows), batch):
-                session.execute(insert(grain.table), rows[start : start + batch])
-            written += len(rows)
-    session.commit()
+            ids = tuple(row[name] for name in grain.dimensions)
+            key = (grain.period_of(day), unit_id, ids)
+            bucket = totals[grain].get(key)
+            if bucket is None:
+                totals[grain][key] = (grain.row(day, unit_id, row), list(added))
+            else:
+                sums = bucket[1]
+                for i, value in enumerate(added):
+                    sums[i] += value
+    written = 0
+    for grain in GRAINS:
+        rows = [
+            {**keys, **dict(zip(SUMMED, sums, strict=True))}
+            for keys, sums in totals[grain].values()
+        ]
+        for start in range(0, len(rows), 5_000):
+            session.execute(insert(grain.table), rows[start : start + 5_000])
+        written += len(rows)
     return written
 
 
-# Bound on the unit ids of one pass's IN list (SQLite allows 32,766 parameters).
-_UNITS_PER_PASS = 5_000
+def unit_months(session: Session) -> list[tuple[int, dt.date, int]]:
+    """Return every unit x month that has responses or monthly buckets, with how many
+    responses it holds: ``[(unit_id, month, responses), ...]`` in order."""
+    month = func.substr(func.cast(Response.service_date, Text), 1, 7)
+    counts = session.execute(
+        select(Response.unit_id, month, func.count()).group_by(Response.unit_id, month)
+    ).all()
+    found = {(u, dt.date.fromisoformat(f"{m}-01")): n for u, m, n in counts}
+    for unit_id, first in session.execute(select(Rollup.unit_id, Rollup.month).distinct()).all():
+        found.setdefault((unit_id, first), 0)
+    return [(u, m, n) for (u, m), n in sorted(found.items())]
 
 
-def _passes(per_unit, pass_size: int):
-    """Group units, in id order, into passes of at most ``pass_size`` responses each
-    (a unit bigger than that is a pass of its own)."""
-    units, responses = [], 0
-    for unit_id, count in per_unit:
-        if units and (responses + count > pass_size or len(units) == _UNITS_PER_PASS):
-            yield units
-            units, responses = [], 0
-        units.append(unit_id)
-        responses += count
-    if units:
-        yield units
+# Bound on the unit-months of one recount's conditions (SQLite allows 32,766 parameters).
+_PAIRS_PER_BATCH = 500
 
 
-def _accumulate(session: Session, units: list[int], zones: dict, batch: int) -> dict:
-    totals: dict[Grain, dict[str, tuple[dict, list[int]]]] = {grain: {} for grain in GRAINS}
-    query = (
-        select(
-            Response.submitted_at,
-            Response.unit_id,
-            Response.counter_id,
-            Response.employee_id,
-            Response.service_type_id,
-            *_ANSWER_COLUMNS,
-        )
-        .where(Response.unit_id.in_(units))
-        .execution_options(yield_per=batch)
-    )
-    for row in session.execute(query):
-        pairs = zip(UNSUR_CODES, row[5:], strict=True)
-        given = [(code, value) for code, value in pairs if value is not None]
-        if not given:
-            continue
-        scaled_mean = statistics.MEAN_SCALE * sum(v for _, v in given) // len(given)
-        local_day = calendar.to_local(row[0], zones[row[1]]).date()
-        ids = {"counter_id": row[2], "employee_id": row[3], "service_type_id": row[4]}
-        for grain in GRAINS:
-            keys = grain.row(local_day, row[1], ids)
-            _, bucket = totals[grain].setdefault(keys["bucket_key"], (keys, [0] * len(SUMMED)))
-            bucket[0] += 1
-            bucket[1] += scaled_mean
-            bucket[2] += scaled_mean * scaled_mean
-            for item in given:
-                bucket[_COUNT_INDEX[item]] += 1
-    return totals
+def rebuild_batches(session: Session, batch_responses: int = 20_000) -> Iterator[list[UnitMonth]]:
+    """Yield every unit x month in groups of about ``batch_responses`` responses each.
+
+    For a full rebuild that runs beside live submissions: the caller recounts and
+    commits one group at a time, so no submission waits on more than one group.
+    """
+    group, size = [], 0
+    for unit_id, month, count in unit_months(session):
+        if group and (size + count > batch_responses or len(group) == _PAIRS_PER_BATCH):
+            yield group
+            group, size = [], 0
+        group.append((unit_id, month))
+        size += count
+    if group:
+        yield group
 
 
-def snapshot(session: Session, grain: Grain = MONTHLY) -> dict[str, dict[str, int]]:
+def rebuild(session: Session) -> int:
+    """Recount every bucket in the caller's transaction; return the rows written.
+
+    For a database nobody is writing to (demo data, a test, a benchmark's load). A live
+    system rebuilds with ``flask rollups rebuild``, which commits per ``rebuild_batches``
+    group.
+    """
+    return sum(recount(session, group) for group in rebuild_batches(session))
+
+
+def bucket_statistics(session: Session, grain: Grain = MONTHLY) -> dict[str, dict[str, int]]:
     """Return every bucket's statistics by key, for comparing two ways of computing them."""
     table = grain.table
     result = session.execute(select(table.c.bucket_key, *(table.c[n] for n in SUMMED)))

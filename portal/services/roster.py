@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from portal.models import DutyShift, Employee
 from portal.services import directory
-from portal.services.snapshots import StaffInfo
+from portal.services.survey_target import StaffInfo
 from surveys import calendar
 from surveys import roster as duty
 

@@ -1,10 +1,12 @@
 /* Progressive enhancements for the survey; the form works fully without this file.
    - a progress line ("3 dari 9 pertanyaan terjawab");
    - after a tap, scroll to the next unanswered question (never on keyboard use);
-   - if the network drops on submit, or the portal cannot take the answers just now
-     (restarting behind its proxy, database unreachable: 502/503/504), keep them on
-     the device and send them again automatically, with the same submission id, so
-     they are stored once. */
+   - the answers are kept on the device from the moment "Kirim" is pressed until the
+     server has stored them (2xx) or refused them for good (4xx other than 408/429,
+     shown by submitting the form natively so the server's explanation appears).
+     Offline, a dropped connection, a limit (429) or a server that cannot take them
+     now (5xx) keep them and send them again, with the same submission id, so they are
+     stored once: after Retry-After when the server says, else with a growing delay. */
 (function () {
   "use strict";
   var form = document.querySelector("form[data-survey]");
@@ -16,7 +18,7 @@
   var storeKey = "suara-layanan:pending:" + form.getAttribute("action");
   var reduceMotion = window.matchMedia && matchMedia("(prefers-reduced-motion: reduce)").matches;
   var pointer = false, retryDelay = 5000, retryTimer = null, sending = false;
-  var UNAVAILABLE = [502, 503, 504];
+  var MAX_DELAY = 600000;
 
   function answered(q) { return !!q.querySelector("input:checked"); }
 
@@ -27,13 +29,13 @@
       .replace("{done}", done).replace("{total}", questions.length);
   }
 
-  function say(kind) {
-    notice.textContent = notice.getAttribute("data-" + kind);
+  function say(kind, seconds) {
+    notice.textContent = notice.getAttribute("data-" + kind).replace("{seconds}", seconds);
     notice.hidden = false;
   }
 
   function store(body) {
-    try { localStorage.setItem(storeKey, body); } catch (e) { /* private mode: keep it in memory */ }
+    try { localStorage.setItem(storeKey, body); } catch (e) { /* private mode: kept in this page */ }
   }
   function stored() {
     try { return localStorage.getItem(storeKey); } catch (e) { return null; }
@@ -53,40 +55,56 @@
     });
   }
 
-  function send(body) {
+  function body() { return new URLSearchParams(new FormData(form)).toString(); }
+
+  function later(kind, milliseconds) {
+    sending = false;
+    button.disabled = false;
+    say(kind, Math.round(milliseconds / 1000));
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(retry, milliseconds);
+  }
+
+  function backoff() {
+    var delay = retryDelay;
+    retryDelay = Math.min(retryDelay * 2, 60000);
+    return delay;
+  }
+
+  function send(data) {
     if (sending) return;
     sending = true;
     button.disabled = true;
+    store(data);
     fetch(form.action, {
       method: "POST",
-      body: body,
+      body: data,
       headers: { "Content-Type": "application/x-www-form-urlencoded", "Accept": "application/json" },
       credentials: "same-origin"
     }).then(function (response) {
-      if (UNAVAILABLE.indexOf(response.status) !== -1) throw new Error("unavailable");
+      var status = response.status;
+      if (status === 408 || status === 429 || status >= 500) {
+        var seconds = parseInt(response.headers.get("Retry-After"), 10);
+        var wait = seconds > 0 ? Math.min(seconds * 1000, MAX_DELAY) : backoff();
+        return later("waiting", wait);
+      }
       sending = false;
       forget();
       var json = (response.headers.get("Content-Type") || "").indexOf("application/json") === 0;
       if (response.ok && json) {
         return response.json().then(function (answer) { location.assign(answer.next); });
       }
-      // The server answered but did not accept (a mistake in the form, a limit):
-      // submit natively so the citizen sees its explanation with their answers kept.
+      // Refused for good (a mistake in the form, a withdrawn link): submit natively so
+      // the citizen sees the server's explanation, with their answers in the form.
       form.submit();
     }).catch(function () {
-      sending = false;
-      button.disabled = false;
-      store(body);
-      say("offline");
-      clearTimeout(retryTimer);
-      retryTimer = setTimeout(retry, retryDelay);
-      retryDelay = Math.min(retryDelay * 2, 60000);
+      later("offline", backoff());
     });
   }
 
   function retry() {
-    var body = stored();
-    if (body) send(body);
+    var pending = stored();
+    send(pending || body());
   }
 
   form.addEventListener("pointerdown", function () { pointer = true; });
@@ -102,8 +120,8 @@
   });
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    say("sending");
-    send(new URLSearchParams(new FormData(form)).toString());
+    say("sending", 0);
+    send(body());
   });
   window.addEventListener("online", retry);
 
@@ -111,9 +129,11 @@
   showProgress();
   var pending = stored();
   if (pending) {
+    // Answers from an earlier visit that never reached the server: put them back in
+    // the form (with this page's fresh security token) and send them again.
     restore(pending);
     showProgress();
-    say("restored");
-    send(pending);
+    say("restored", 0);
+    send(body());
   }
 })();

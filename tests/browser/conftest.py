@@ -95,6 +95,8 @@ def _portal(database: Path):
             "SECRET_KEY": SECRET,
             "SQLALCHEMY_DATABASE_URI": f"sqlite:///{database}",
             "RATELIMIT_ENABLED": False,
+            # A locked database answers a submission within a third of a second.
+            "DATABASE_LOCK_TIMEOUT_MS": 300,
         }
     )
 
@@ -122,6 +124,7 @@ def live_portal(demo_database, tmp_path, monkeypatch):
     database = tmp_path / "portal.sqlite3"
     shutil.copyfile(demo_database, database)
     server_app = _portal(database)
+    server_app.database_path = database
     server_app.request_log = RequestLog(server_app.wsgi_app)
     server_app.wsgi_app = server_app.request_log
     server = make_server("127.0.0.1", 0, server_app, threaded=True)
@@ -139,8 +142,9 @@ def live_portal(demo_database, tmp_path, monkeypatch):
             db.engine.dispose()
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def browser(chromium_path):
+    """One Chromium for the whole session; each test gets contexts of its own."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

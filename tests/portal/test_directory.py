@@ -9,7 +9,7 @@ from sqlalchemy import event, select
 from portal import tokens
 from portal.extensions import db
 from portal.links import counter_token
-from portal.models import Counter, DutyShift, Employee, Response, ServiceType, Unit
+from portal.models import Counter, DutyShift, Employee, Instrument, Response, ServiceType, Unit
 from portal.services import directory, feedback, instruments
 from surveys import calendar
 from tests import factories
@@ -55,13 +55,15 @@ def test_every_change_to_the_directory_changes_the_stamp(session, loket, change)
 
 
 def test_a_new_instrument_version_changes_the_stamp(session):
-    before = _stamp(session)
-    instruments.stored(session, "skm-2017")
+    session.execute(Instrument.__table__.delete())  # as if the migration had not run
     session.commit()
-    # The first store of the packaged instrument inserts its row; a later read does not.
+    before = _stamp(session)
+    instruments.install(session, "skm-2017")
+    session.commit()
+    # The first install of the packaged instrument inserts its row; a later one does not.
     after = _stamp(session)
     assert after != before
-    instruments.stored(session, "skm-2017")
+    instruments.install(session, "skm-2017")
     session.commit()
     assert _stamp(session) == after
 
@@ -113,7 +115,9 @@ def _statements():
     statements = []
 
     def count(conn, cursor, statement, *args):
-        statements.append(statement)
+        # On PostgreSQL the test's savepoints (tests/conftest.py) are not the page's.
+        if "SAVEPOINT" not in statement:
+            statements.append(statement)
 
     event.listen(db.engine, "before_cursor_execute", count)
     try:

@@ -35,6 +35,50 @@ def test_a_domain_error_is_a_friendly_400(app, client):
     assert client.get("/period/2026-07").get_data(as_text=True) == "2026-07"
 
 
+@pytest.mark.parametrize(
+    ("error", "status", "title"),
+    [
+        ("ScopeNotFound", 404, "Halaman tidak ditemukan"),
+        ("LinkRevoked", 410, "Tautan sudah tidak berlaku"),
+        ("InvalidAnswers", 422, "Isian tidak dapat diterima"),
+        ("InvalidNIP", 400, "Permintaan tidak valid"),
+        ("InstrumentMissing", 503, "Layanan sementara tidak tersedia"),
+    ],
+)
+def test_each_domain_error_carries_its_http_meaning(app, client, error, status, title):
+    from portal.services import feedback, instruments, reports
+    from surveys import errors
+
+    kinds = {
+        "ScopeNotFound": reports.ScopeNotFound,
+        "LinkRevoked": feedback.LinkRevoked,
+        "InvalidAnswers": errors.InvalidAnswers,
+        "InvalidNIP": errors.InvalidNIP,
+        "InstrumentMissing": instruments.InstrumentMissing,
+    }
+
+    @app.get("/refuse")
+    def refuse():
+        raise kinds[error]("internal detail in English")
+
+    page = client.get("/refuse")
+    html = page.get_data(as_text=True)
+    assert page.status_code == status
+    assert title in html and "internal detail" not in html
+
+
+def test_a_database_that_cannot_answer_is_a_503_with_retry_after(app, client):
+    from sqlalchemy.exc import OperationalError
+
+    @app.get("/locked")
+    def locked():
+        raise OperationalError("UPDATE response ...", {"comment": "a citizen's words"}, None)
+
+    page = client.get("/locked")
+    assert page.status_code == 503 and page.headers["Retry-After"] == "15"
+    assert "a citizen's words" not in page.get_data(as_text=True)
+
+
 def test_the_session_still_works_after_an_error(client, broken_route):
     client.get(broken_route)
     assert db.session.is_active

@@ -111,14 +111,17 @@ def test_a_response_records_the_language_it_was_given_in(citizen, client, sessio
 def test_scores_and_dates_follow_the_locale(app):
     with app.test_request_context():
         with force_locale("id"):
-            assert format_score(Decimal("88.305")) == "88,31"
+            assert format_score(Decimal("88.31")) == "88,31"
             assert format_score(Decimal("1234.5")) == "1.234,50"
+            # A score is rounded once, in surveys.scoring; a second rounding is refused.
+            with pytest.raises(ValueError):
+                format_score(Decimal("88.305"))
             rendered = app.jinja_env.from_string('{{ d|dateformat("MMMM yyyy") }}').render(
                 d=dt.date(2026, 8, 1)
             )
             assert rendered == "Agustus 2026"
         with force_locale("en"):
-            assert format_score(Decimal("88.305")) == "88.31"
+            assert format_score(Decimal("88.31")) == "88.31"
             assert format_score(None) == "–"
 
 

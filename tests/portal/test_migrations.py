@@ -10,7 +10,7 @@ from flask_migrate import downgrade, upgrade
 
 from portal import MIGRATIONS_DIR, create_app
 from portal.extensions import db
-from portal.models import Base, rollup_trigger
+from portal.models import Base, Instrument
 from portal.services import feedback, rollups
 from tests import factories
 
@@ -67,29 +67,54 @@ def test_migrated_databases_change_the_directory_stamp_on_every_directory_write(
     assert len(set(stamps)) == 4
 
 
-def test_migrated_databases_add_each_response_to_its_buckets(migrated_app):
+def test_migrated_databases_count_each_response_once_and_recount_to_the_same(migrated_app):
     upgrade(directory=MIGRATIONS_DIR)
     counter = factories.counter()
     db.session.commit()
     target = feedback.target_for(db.session, counter.unit, counter=counter)
     for answers in ({"U1": 4, "U2": 3}, {"U1": 1}, {"U9": 2}):
-        feedback.submit(db.session, target, feedback.Submission(id=uuid.uuid4(), answers=answers))
-    stored = {grain: rollups.snapshot(db.session, grain) for grain in rollups.GRAINS}
+        factories.respond(target, answers)
+    stored = {g: rollups.bucket_statistics(db.session, g) for g in rollups.GRAINS}
     assert all(sum(b["respondents"] for b in stored[g].values()) == 3 for g in stored)
     rollups.rebuild(db.session)
-    assert stored == {grain: rollups.snapshot(db.session, grain) for grain in rollups.GRAINS}
+    db.session.commit()
+    assert stored == {g: rollups.bucket_statistics(db.session, g) for g in rollups.GRAINS}
 
 
-def test_the_migrated_rollup_trigger_is_the_one_the_models_install(migrated_app):
-    if db.engine.dialect.name != "postgresql":
-        pytest.skip("SQLite keeps its rollup upserts in the app: no trigger to compare")
+def test_the_migrations_install_the_default_questionnaire(migrated_app):
     upgrade(directory=MIGRATIONS_DIR)
-    source = (
-        "SELECT prosrc FROM pg_proc"
-        " WHERE proname = :name AND pronamespace = current_schema()::regnamespace"
-    )
+    [row] = db.session.scalars(sa.select(Instrument)).all()
+    assert (row.code, row.version) == ("skm-2017", 1)
+    assert len(row.definition["items"]) == 9
+
+
+def test_migration_0004_dates_old_responses_by_their_local_arrival_day(migrated_app):
+    upgrade(directory=MIGRATIONS_DIR, revision="0003")
+    with db.engine.begin() as conn:
+        conn.execute(
+            sa.text("INSERT INTO instrument (code, version, definition) VALUES ('x', 1, '{}');")
+        )
+        conn.execute(
+            sa.text(
+                "INSERT INTO unit (id, name, kind, timezone, created_at)"
+                " VALUES (1, 'Jayapura', 'unit', 'Asia/Jayapura', CURRENT_TIMESTAMP)"
+            )
+        )
+        # 15:30 UTC on 30 June is 00:30 WIT on 1 July.
+        conn.execute(
+            sa.text(
+                "INSERT INTO response (id, submitted_at, unit_id, attribution, instrument_id,"
+                " language, flags, u1) VALUES (:id, '2026-06-30 15:30:00', 1, 'none',"
+                " (SELECT id FROM instrument), 'id', 0, 4)"
+            ),
+            {"id": uuid.uuid4().hex if db.engine.dialect.name == "sqlite" else str(uuid.uuid4())},
+        )
+    upgrade(directory=MIGRATIONS_DIR)
     with db.engine.connect() as conn:
-        migrated = conn.scalar(sa.text(source), {"name": rollup_trigger.FUNCTION})
-    [function, _] = rollup_trigger.postgresql_statements()
-    assert migrated is not None
-    assert migrated == function.split("$$")[1]
+        day = conn.scalar(sa.text("SELECT service_date FROM response"))
+        assert str(day) == "2026-07-01"
+        if db.engine.dialect.name == "postgresql":
+            triggers = conn.scalar(
+                sa.text("SELECT count(*) FROM pg_trigger WHERE tgname = 'response_rollups'")
+            )
+            assert triggers == 0

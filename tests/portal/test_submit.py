@@ -6,7 +6,6 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from portal.citizen import fragments
 from portal.models import Attribution, Response, Rollup
 from portal.services import feedback, rollups
 from surveys import calendar
@@ -50,18 +49,20 @@ def test_survey_page_names_the_place_and_asks_nine_official_questions(client, se
     assert '<html lang="id">' in html
 
 
-def test_each_visitor_gets_their_own_token_and_submission_id(app, session, loket):
-    # A blank page is rendered once per process and copied; the copies must not share
-    # the per-visitor values, nor show where they go.
+def test_each_visitor_gets_their_own_token_submission_id_and_opening_record(app, session, loket):
+    # The questionnaire is rendered once per process and reused; the per-visitor values
+    # around it must differ, and nothing else may.
     path = factories.survey_path(loket)
     first, second = app.test_client(), app.test_client()
     pages = [c.get(path).get_data(as_text=True) for c in (first, second, first)]
     fields = [hidden_fields(page) for page in pages]
     assert len({f["submission_id"] for f in fields}) == 3
+    assert len({f["opened"] for f in fields}) >= 2  # two devices; one device may repeat
     assert fields[0]["csrf_token"] != fields[1]["csrf_token"]
-    assert not any(fragments.CSRF_HOLE in p or fragments.SUBMISSION_HOLE in p for p in pages)
     blanked = {
-        re.sub(r'(name="(?:csrf_token|submission_id)" type="hidden" value=)"[^"]*"', r"\1", p)
+        re.sub(
+            r'(name="(?:csrf_token|submission_id|opened)" type="hidden" value=)"[^"]*"', r"\1", p
+        )
         for p in pages
     }
     assert len(blanked) == 1
@@ -288,20 +289,27 @@ def test_the_rollup_matches_a_recomputation_after_several_submissions(citizen, s
     _on_duty_now(session, loket)
     for answers in ({"U1": "1"}, {"U1": "2", "U9": "3"}, ALL_FOURS):
         citizen.submit(factories.survey_path(loket), answers)
-    incremental = rollups.snapshot(session)
+    incremental = rollups.bucket_statistics(session)
     rollups.rebuild(session)
-    assert rollups.snapshot(session) == incremental
+    assert rollups.bucket_statistics(session) == incremental
 
 
 @pytest.mark.parametrize(
-    "app_config", [{"RATELIMIT_ENABLED": True, "SURVEY_SUBMIT_LIMIT": "2 per minute"}]
+    "app_config", [{"RATELIMIT_ENABLED": True, "SURVEY_DEVICE_LIMIT": "2 per minute"}]
 )
-def test_submissions_beyond_the_limit_get_a_friendly_429(citizen, session, loket, app_config):
+def test_one_device_beyond_its_limit_gets_its_answers_back_with_a_429(
+    citizen, session, loket, app_config
+):
     path = factories.survey_path(loket)
     assert [citizen.submit(path).status_code for _ in range(2)] == [303, 303]
-    limited = citizen.submit(path)
+    limited = citizen.submit(path, {**ALL_FOURS, "U3": "2"}, comment="Antrean lama.")
+    html = limited.get_data(as_text=True)
     assert limited.status_code == 429
-    assert "Terlalu banyak permintaan" in limited.get_data(as_text=True)
+    assert 1 <= int(limited.headers["Retry-After"]) <= 61
+    assert "Terlalu banyak penilaian" in html
+    # The form is shown again with the citizen's answers and comment in it.
+    assert re.search(r'<input checked id="U3-1" name="U3" type="radio" value="2">', html)
+    assert "Antrean lama." in html
     assert citizen.client.get(path).status_code == 200
     assert len(_responses(session)) == 2
 
@@ -336,7 +344,7 @@ def survey_limit_keys():
     [
         {
             "RATELIMIT_ENABLED": True,
-            "SURVEY_SUBMIT_LIMIT": "2 per minute",
+            "SURVEY_DEVICE_LIMIT": "2 per minute",
             "RATELIMIT_STORAGE_URI": TEST_REDIS_URL or "redis://unset",
         }
     ],

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from surveys import scoring
 from surveys.instruments import UNSUR_CODES
+from surveys.policy import ReportPolicy
 from surveys.statistics import Statistics, of_responses
 
 ALL = UNSUR_CODES
@@ -143,9 +144,29 @@ def test_adequacy_compares_respondents_with_the_required_sample():
 
 
 def test_person_scores_need_enough_responses():
-    assert not scoring.sufficient_for_person(29)
-    assert scoring.sufficient_for_person(30)
-    assert scoring.sufficient_for_person(5, minimum=5)
+    policy = ReportPolicy()
+    assert not policy.sufficient_for_person(29)
+    assert policy.sufficient_for_person(30)
+    assert ReportPolicy(minimum_for_person=5).sufficient_for_person(5)
+    with pytest.raises(ValueError):
+        ReportPolicy(minimum_for_person=0)
+
+
+def test_a_personal_index_counts_the_fewest_answers_of_its_unsur():
+    # 30 respondents, of whom 30 answered U6 but only 2 answered U7: the index mixes in
+    # an NRR from two people, so it rests on two respondents, not thirty.
+    responses = [{"U1": 4, "U6": 4} for _ in range(28)] + [{"U1": 4, "U6": 1, "U7": 1}] * 2
+    stats = of_responses(responses)
+    assert stats.respondents == 30
+    person = scoring.personal(stats)
+    assert person.respondents == 2
+    assert not ReportPolicy().sufficient_for_person(person.respondents)
+
+
+def test_an_nrr_is_rounded_once_from_the_exact_fraction():
+    # 152/101 = 1.50495...: rounding 1.5050 (four places) to two would give 1.51.
+    unsur = scoring.UnsurScore("U3", respondents=101, total=152)
+    assert unsur.nrr == Decimal("1.50")
 
 
 def _uniform(values, times):

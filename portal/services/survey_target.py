@@ -1,4 +1,4 @@
-"""Frozen copies of directory rows: what a per-process cache may hold and share.
+"""What a survey link resolves to, as frozen plain values.
 
 ORM instances belong to one session and one thread; the survey pages keep what they
 read across requests and threads (``portal.services.directory``), so they keep these.
@@ -7,6 +7,8 @@ read across requests and threads (``portal.services.directory``), so they keep t
 from __future__ import annotations
 
 from dataclasses import dataclass
+
+from surveys.instruments import Instrument
 
 
 @dataclass(frozen=True)
@@ -36,3 +38,21 @@ class StaffInfo:
 class ServiceTypeInfo:
     id: int
     name: str
+
+
+@dataclass(frozen=True)
+class SurveyTarget:
+    """Everything the survey page needs to know about the place it was opened at.
+
+    It holds plain values, read under the directory stamp ``stamp``, so that one process
+    can keep it for every citizen who opens the same link until the directory changes.
+    """
+
+    stamp: str
+    unit: UnitInfo
+    instrument_id: int
+    instrument: Instrument
+    counter: CounterInfo | None = None
+    card_employee: StaffInfo | None = None
+    service_types: tuple[ServiceTypeInfo, ...] = ()
+    lineage: tuple[UnitInfo, ...] = ()  # root first, ``unit`` last

@@ -1,0 +1,54 @@
+"""Who is asking: the viewer every reading service takes, and what it may see.
+
+Scoping lives here and in the services that call it, not in templates or views: a unit
+head reads their unit and everything below it, an employee only their own scores, an
+administrator and the system (CLI commands, frozen periods) everything. A scope the
+viewer may not see is reported exactly like one that does not exist (404), so editing
+an id in a URL tells nothing about what else is stored.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from portal.models import Role
+from portal.services.org import subtree_ids
+from surveys.policy import ReportPolicy
+
+SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """A reader of results: a role, the unit subtree or employee it is bound to, and the
+    report policy every number it reads is judged by."""
+
+    role: str
+    policy: ReportPolicy
+    unit_id: int | None = None  # unit heads: the root of what they see
+    employee_id: int | None = None  # employees: whose scores they see
+
+    @classmethod
+    def of(cls, user, policy: ReportPolicy) -> Viewer:
+        """Return the viewer for a logged-in user."""
+        return cls(user.role, policy, unit_id=user.unit_id, employee_id=user.employee_id)
+
+    @classmethod
+    def system(cls, policy: ReportPolicy) -> Viewer:
+        """Return the viewer of a command run by the operator: everything."""
+        return cls(SYSTEM, policy)
+
+    @property
+    def sees_everything(self) -> bool:
+        return self.role in (Role.ADMIN, SYSTEM)
+
+
+def visible_units(session: Session, viewer: Viewer) -> set[int] | None:
+    """Return the ids of the units ``viewer`` may read, or None for every unit."""
+    if viewer.sees_everything:
+        return None
+    if viewer.role == Role.UNIT_HEAD and viewer.unit_id is not None:
+        return set(subtree_ids(session, viewer.unit_id))
+    return set()
