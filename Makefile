@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 FLASK  := $(BIN)/flask --app wsgi
 export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run serve test lint format install clean translations bench bench-page bench-load bench-cost bench-national
+.PHONY: run serve test test-fast lint format install clean translations bench bench-page bench-load bench-cost bench-national
 
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
@@ -63,8 +63,19 @@ serve: $(VENV)/.installed $(CATALOGS) instance/serve_secret
 	$(SERVE_ENV) $(FLASK) demo-info
 	$(SERVE_ENV) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
+# Two workers (pytest-xdist): much of the suite waits on subprocesses and the browser.
+PYTEST_WORKERS ?= 2
+
+# The whole suite, with a coverage report and a floor per package.
 test: $(VENV)/.installed-test $(CATALOGS) node_modules/.installed
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --cov --cov-report= $(PYTEST_ARGS)
+	$(BIN)/python -m coverage report --include='surveys/*' --fail-under=95
+	$(BIN)/python -m coverage report --include='portal/*' --fail-under=90
+
+# The inner loop: SQLite only, no browser, no subprocess-heavy tests (marked slow).
+test-fast: $(VENV)/.installed-test $(CATALOGS)
+	TEST_DATABASE_URL= TEST_REDIS_URL= $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q \
+		-m "not browser and not slow" $(PYTEST_ARGS)
 
 # Report cost at 10^4, 10^5 and 10^6 stored responses (a few minutes; SQLite unless
 # DATABASE_URL names a PostgreSQL database).
@@ -97,4 +108,4 @@ format: $(VENV)/.installed-test
 	$(BIN)/ruff check --fix portal surveys tests wsgi.py
 
 clean:
-	rm -rf $(VENV) instance/ .pytest_cache tests/artifacts
+	rm -rf $(VENV) instance/ .pytest_cache tests/artifacts .coverage

@@ -36,6 +36,7 @@ import random
 import re
 import runpy
 import secrets
+import signal
 import statistics
 import subprocess
 import sys
@@ -295,7 +296,9 @@ def gunicorn(app_path: str, port: int, env: dict[str, str], log: Path) -> subpro
 
 
 def stop(process: subprocess.Popen) -> None:
-    process.terminate()
+    # SIGINT: gunicorn's quick shutdown. SIGTERM would wait for the load generator's
+    # keep-alive connections to time out first.
+    process.send_signal(signal.SIGINT)
     try:
         process.wait(timeout=30)
     except subprocess.TimeoutExpired:

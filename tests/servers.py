@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -19,8 +20,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(port: int, env: dict[str, str], *, capture: bool = False) -> subprocess.Popen:
-    """Start gunicorn with gunicorn.conf.py on ``port`` and wait until /healthz answers."""
+def start_gunicorn(
+    port: int, env: dict[str, str], *, capture: bool = False, wait: bool = True
+) -> subprocess.Popen:
+    """Start gunicorn with gunicorn.conf.py on ``port``; unless ``wait`` is false, wait
+    until /healthz answers (``wait_until_ready`` does that later)."""
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "gunicorn.conf.py", "wsgi:app"],
         cwd=ROOT,
@@ -28,11 +32,24 @@ def start_gunicorn(port: int, env: dict[str, str], *, capture: bool = False) -> 
         stdout=subprocess.PIPE if capture else subprocess.DEVNULL,
         stderr=subprocess.STDOUT if capture else subprocess.DEVNULL,
     )
-    for _ in range(100):
+    if wait:
+        wait_until_ready(process, port)
+    return process
+
+
+def wait_until_ready(process: subprocess.Popen, port: int) -> None:
+    for _ in range(150):
         try:
             urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).close()
-            return process
+            return
         except OSError:
             time.sleep(0.1)
     process.kill()
     raise AssertionError("gunicorn did not start")
+
+
+def stop_gunicorn(process: subprocess.Popen) -> None:
+    """Stop gunicorn at once: SIGINT is its quick shutdown (SIGTERM would wait for
+    keep-alive connections to close, up to gunicorn.conf.py's keepalive)."""
+    process.send_signal(signal.SIGINT)
+    process.wait(timeout=10)

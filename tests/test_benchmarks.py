@@ -16,6 +16,8 @@ import pytest
 from tests.conftest import TEST_DATABASE_URL
 from tests.servers import ROOT
 
+pytestmark = pytest.mark.slow  # subprocesses: left out of make test-fast
+
 
 def _bench(module: str, *args: str, env: dict | None = None, timeout: int = 120):
     """Run ``python -m bench.<module> args`` from the checkout; it must exit 0."""
@@ -39,13 +41,15 @@ def test_the_load_benchmark_drives_both_apps_and_checks_the_stored_rows():
         "--warmup=0.5",
         "--concurrency=2",
         "--workers=1",
+        "--counters=5",
     )
     line = re.compile(r"^\s+(ours|bare)\s+([\d.]+)/s.*: (ok);", re.M)
     lines = {m[0]: m for m in line.findall(run.stdout)}
     assert set(lines) == {"ours", "bare"}, run.stdout
     assert all(float(rate) > 0 for _, rate, _ in lines.values()), run.stdout
     assert re.search(r"ours / bare: \d+\.\d\d", run.stdout)
-    assert "gunicorn 1 workers x 1 threads" in run.stdout  # gunicorn.conf.py's SQLite default
+    assert "gunicorn 1 workers x 1 threads" in run.stdout  # gunicorn.conf.py's default
+    assert re.search(r"budget: whole-machine CPU per submission ours / bare \d+\.\d\dx", run.stdout)
     cpu = re.compile(r"^\s+(ours|bare)\s+CPU per submission: app \(gunicorn\) ([\d.]+) ms", re.M)
     assert {app for app, ms in cpu.findall(run.stdout) if float(ms) > 0} == {"ours", "bare"}
 
@@ -65,8 +69,8 @@ def test_the_national_benchmark_runs_and_its_reports_equal_the_naive_group_by():
     server = TEST_DATABASE_URL.rsplit("/", 1)[0]  # the benchmark makes its own database
     run = _bench(
         "national",
-        "--responses=20000",
-        "--pemda=30",
+        "--responses=5000",
+        "--pemda=10",
         "--repeat=1",
         "--naive-repeat=1",
         f"--database=bench_national_{secrets.token_hex(4)}",

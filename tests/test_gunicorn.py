@@ -1,11 +1,14 @@
 """The production server configuration: gunicorn serves the app, and logs no addresses."""
 
 import runpy
+import signal
 import urllib.request
 
 import pytest
 
 from tests.servers import ROOT, free_port, start_gunicorn
+
+pytestmark = pytest.mark.slow  # subprocesses: left out of make test-fast
 
 
 def test_the_access_log_never_records_a_client_address():
@@ -48,7 +51,7 @@ def test_gunicorn_serves_the_portal_with_the_production_settings(tmp_path):
             assert r.status == 200
             assert "Strict-Transport-Security" in r.headers
     finally:
-        server.terminate()
+        server.send_signal(signal.SIGINT)  # quick shutdown (tests/servers.py)
         output = server.communicate(timeout=10)[0].decode()
     assert "GET /healthz" in output  # the access log is on...
     assert "127.0.0.1 " not in output.split("Listening at")[-1]  # ...without addresses

@@ -1,10 +1,7 @@
 """Two app processes behind one load balancer must enforce one limit, not one each."""
 
 import http.cookiejar
-import os
 import re
-import subprocess
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -12,9 +9,15 @@ import uuid
 from pathlib import Path
 
 import pytest
+from flask_migrate import upgrade
 
+from portal import MIGRATIONS_DIR, create_app
+from portal.extensions import db
+from tests import factories
 from tests.conftest import TEST_REDIS_URL
-from tests.servers import ROOT, free_port, start_gunicorn
+from tests.servers import free_port, start_gunicorn, stop_gunicorn, wait_until_ready
+
+pytestmark = pytest.mark.slow  # subprocesses: left out of make test-fast
 
 SECRET = "shared-limits-secret"
 
@@ -26,17 +29,17 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
 
 @pytest.fixture(scope="module")
 def demo_db(tmp_path_factory) -> tuple[Path, str]:
-    """A migrated SQLite database with the demo data, and one counter's survey path."""
+    """A migrated SQLite database with one counter, and that counter's survey path."""
     path = tmp_path_factory.mktemp("shared") / "portal.sqlite3"
-    env = {**os.environ, "SECRET_KEY": SECRET, "DATABASE_URL": f"sqlite:///{path}"}
-    flask = [sys.executable, "-m", "flask", "--app", "wsgi"]
-    for args in (["db", "upgrade"], ["demo-data"]):
-        subprocess.run(flask + args, cwd=ROOT, env=env, check=True, capture_output=True)
-    info = subprocess.run(
-        flask + ["demo-info"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-    ).stdout
-    url = re.search(r"^survey: (\S+)", info, re.M).group(1)
-    return path, urllib.parse.urlsplit(url).path
+    app = create_app({"SECRET_KEY": SECRET, "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context(), app.test_request_context():
+        upgrade(directory=MIGRATIONS_DIR)
+        counter = factories.counter(factories.unit("Pelayanan KTP-el"), "Loket 1")
+        db.session.commit()
+        survey_path = factories.survey_path(counter)
+        db.session.remove()
+        db.engine.dispose()
+    return path, survey_path
 
 
 def _start(port: int, database: Path, storage: str, prefix: str):
@@ -51,6 +54,7 @@ def _start(port: int, database: Path, storage: str, prefix: str):
             "WEB_CONCURRENCY": "1",
             "GUNICORN_ACCESSLOG": "/dev/null",
         },
+        wait=False,
     )
 
 
@@ -90,10 +94,11 @@ def test_two_processes_share_the_submission_limit_through_redis(demo_db, storage
     uri = TEST_REDIS_URL if storage == "redis" else "memory://"
     prefix = f"test-{uuid.uuid4().hex}"
     ports = [free_port(), free_port()]
-    servers = [_start(port, database, uri, prefix) for port in ports]
+    servers = [_start(port, database, uri, prefix) for port in ports]  # side by side
     try:
+        for server, port in zip(servers, ports, strict=True):
+            wait_until_ready(server, port)
         assert _submissions(ports, path, 5) == expected
     finally:
         for server in servers:
-            server.terminate()
-            server.wait(timeout=10)
+            stop_gunicorn(server)

@@ -41,6 +41,7 @@ def counter_qr(counter_id: int, fmt: str):
 def revoke_counter_qr(counter_id: int):
     _counter_or_404(counter_id)
     counter = org.revoke_counter_link(db.session, counter_id)
+    db.session.commit()
     flash(
         _l(
             "Semua kode QR lama untuk %(name)s sudah ditarik. Cetak poster yang baru.",

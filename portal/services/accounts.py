@@ -2,21 +2,28 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.models import User
 
-# Checked against when the username is unknown, so both failures take the same time.
-_DUMMY_HASH = generate_password_hash("no user has this password")
+
+@cache
+def _dummy_hash() -> str:
+    """Return a hash checked against when the username is unknown, so both failures take
+    the same time. Made on first use, not at import: hashing takes a quarter of a second,
+    which every process start (each CLI command, each worker) would otherwise pay."""
+    return generate_password_hash("no user has this password")
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:
     """Return the active user with these credentials, or None."""
     user = session.scalar(select(User).where(User.username == username.strip().lower()))
     if user is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return None
     if not user.active or not user.check_password(password):
         return None

@@ -12,7 +12,7 @@ import random
 import uuid
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from portal.models import (
@@ -161,6 +161,7 @@ def load(session: Session, *, today: dt.date | None = None, seed: int = 2017) ->
     # Inserted directly, then counted once: the submit path would add each to its
     # buckets one by one. Each citizen opens the survey at the counter and answers
     # within a few minutes; the roster at the opening moment decides whom it credits.
+    rows = []
     day = first_day
     while day < today:
         for key, target in targets.items():
@@ -176,9 +177,9 @@ def load(session: Session, *, today: dt.date | None = None, seed: int = 2017) ->
                 credit = attribution.credit(
                     attribution.Opening(opened, shown.id if shown else None), at
                 )
-                session.add(_response(rng, target, credit, at, skill))
+                rows.append(_response(rng, target, credit, at, skill))
         day += dt.timedelta(days=1)
-    session.flush()
+    session.execute(insert(Response), rows)
     rollups.rebuild(session)
 
 
@@ -248,7 +249,7 @@ def _answer(rng: random.Random, mean: float) -> int:
     return max(1, min(4, round(rng.gauss(mean, 0.6))))
 
 
-def _response(rng, target, credit, at, skill) -> Response:
+def _response(rng, target, credit, at, skill) -> dict:
     unit_quality = {"Pelayanan Pendaftaran Penduduk": 3.1, "Pelayanan Pencatatan Sipil": 3.3}.get(
         target.unit.name, 3.2
     )
@@ -268,7 +269,7 @@ def _response(rng, target, credit, at, skill) -> Response:
     if rng.random() < 0.05:
         answers[rng.choice(list(answers))] = None
     profile = rng.random() < 0.7
-    return Response(
+    return dict(
         id=uuid.UUID(int=rng.getrandbits(128), version=4),
         opened_at=credit.opened_at,
         submitted_at=at,

@@ -6,9 +6,10 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.models import Counter, Unit
+from surveys import errors
 
 
-class NotFound(LookupError):
+class NotFound(errors.NotFound):
     """The record asked for does not exist."""
 
 
@@ -35,7 +36,7 @@ def revoke_counter_link(session: Session, counter_id: int) -> Counter:
     """Withdraw every printed QR code of a counter by bumping its token version."""
     found = counter(session, counter_id)
     found.token_version += 1
-    session.commit()
+    session.flush()
     return found
 
 

@@ -157,7 +157,9 @@ def browser(chromium_path):
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(**PHONE, locale="id-ID", bypass_csp=True)
+    # Reduced motion: the script then scrolls to the next question at once instead of
+    # smoothly, and Playwright need not wait for each scroll to settle before a tap.
+    context = browser.new_context(**PHONE, locale="id-ID", bypass_csp=True, reduced_motion="reduce")
     page = context.new_page()
     try:
         yield page

@@ -84,9 +84,7 @@ def test_answers_wait_on_the_phone_while_postgresql_is_stopped(served_postgres, 
         "() => document.querySelector('[data-notice]').textContent.includes('15 detik')"
     )
     phone.clock.run_for(15_000)  # still down: the retry fails too, and is kept
-    phone.wait_for_function(
-        "() => document.querySelector('button.submit').disabled === false"
-    )
+    phone.wait_for_function("() => document.querySelector('button.submit').disabled === false")
     assert phone.evaluate("() => Object.keys(localStorage).length") == 1
 
     proxy.start()

@@ -46,7 +46,7 @@ def test_demo_data_is_a_plausible_pemda(runner, session):
     assert [rollups.bucket_statistics(session, grain) for grain in rollups.GRAINS] == before
 
 
-def test_loading_twice_with_if_empty_changes_nothing(runner, session):
+def test_demo_info_prints_working_links_and_loading_again_changes_nothing(runner, client, session):
     _load(runner)
     count = session.scalar(select(func.count()).select_from(Response))
     second = _load(runner)
@@ -55,9 +55,6 @@ def test_loading_twice_with_if_empty_changes_nothing(runner, session):
     refused = runner.invoke(args=["demo-data"])
     assert refused.exit_code != 0 and "not empty" in refused.output
 
-
-def test_demo_info_prints_logins_and_working_survey_links(runner, client, session):
-    _load(runner)
     output = runner.invoke(args=["demo-info"]).output
     logins = re.findall(r"^login: (\S+) (\S+) (\S+)$", output, re.M)
     assert {role for role, _, _ in logins} == {"admin", "unit_head"}

@@ -33,16 +33,21 @@ def pemda(session):
 
     rng = random.Random(6)
     raw = []
+    targets = {
+        (which, by_card): feedback.target_for(
+            session,
+            (west, east)[which],
+            counter=None if by_card else counters[which],
+            card_employee=staff[which] if by_card else None,
+        )
+        for which in (0, 1)
+        for by_card in (False, True)
+    }
     for _ in range(160):
         which = rng.randrange(2)
         unit, counter, employee = (west, east)[which], counters[which], staff[which]
         by_card = rng.random() < 0.5
-        target = feedback.target_for(
-            session,
-            unit,
-            counter=None if by_card else counter,
-            card_employee=employee if by_card else None,
-        )
+        target = targets[which, by_card]
         local = dt.datetime(2026, 6, 1) + dt.timedelta(minutes=rng.randrange(92 * 24 * 60))
         answers = {f"U{n}": rng.choice([None, 1, 2, 3, 4, 4, 3]) for n in range(1, 10)}
         answers["U1"] = answers["U1"] or 3

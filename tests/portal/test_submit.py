@@ -242,6 +242,23 @@ def test_a_double_submit_stores_the_response_once(client, session, loket):
     assert session.scalar(select(func.sum(Rollup.__table__.c.respondents))) == 1
 
 
+def test_a_post_without_a_submission_id_is_refused_never_given_a_new_one(client, session, loket):
+    path = factories.survey_path(loket)
+    fields = hidden_fields(client.get(path).get_data(as_text=True))
+    del fields["submission_id"]
+    answers = [client.post(path, data={**fields, **ALL_FOURS}) for _ in range(5)]
+    assert [a.status_code for a in answers] == [422] * 5
+    assert _responses(session) == []
+    html = answers[0].get_data(as_text=True)
+    assert "Formulir ini tidak utuh" in html
+    # The page offers a fresh id to send the same answers again, once, by hand.
+    again = {**hidden_fields(html), **ALL_FOURS}
+    assert again["submission_id"]
+    assert client.post(path, data=again).status_code == 303
+    assert client.post(path, data=again).status_code == 303
+    assert len(_responses(session)) == 1
+
+
 def test_an_unknown_link_is_a_friendly_404(client):
     for path in ["/s/nonsense", "/s/WyJjIiw5OTksMV0.forged-signature", "/s/" + "a" * 500]:
         page = client.get(path)

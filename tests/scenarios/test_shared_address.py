@@ -8,11 +8,11 @@ clock is moved by hand, a few minutes per batch of citizens, so a morning takes 
 import random
 import types
 
+import limits.storage.memory
+import limits.strategies
 import pytest
 from sqlalchemy import func, select
 
-import limits.storage.memory
-import limits.strategies
 from portal.extensions import db
 from portal.models import Response
 from tests import factories
@@ -32,11 +32,10 @@ def limit_clock(monkeypatch):
     return now
 
 
+@pytest.mark.slow  # 1,000 HTTP requests
 @pytest.mark.parametrize("live_app", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("app_config", [PRODUCTION_LIMITS])
-def test_500_devices_behind_one_address_over_a_morning_are_stored(
-    served, limit_clock, app_config
-):
+def test_500_devices_behind_one_address_over_a_morning_are_stored(served, limit_clock, app_config):
     unit = factories.unit("UPTD Puskesmas Rawat Inap Kalianda")
     counters = [factories.counter(unit, f"Loket {n}") for n in range(1, 6)]
     db.session.commit()
