@@ -12,7 +12,12 @@ workers = int(os.environ.get("WEB_CONCURRENCY", multiprocessing.cpu_count() * 2 
 # (docs/performance.md), 4 threads on PostgreSQL cost 30% more CPU per submission and
 # half again the p99 of one. Scale with workers (WEB_CONCURRENCY) instead.
 threads = int(os.environ.get("GUNICORN_THREADS", 1))
-worker_class = "gthread"
+# The sync worker takes a connection only when it is free to serve it. gthread with one
+# thread accepts greedily and keeps keep-alive connections (nginx's upstream keepalive,
+# a load generator's) pinned to a worker that may be busy, while other workers idle:
+# measured on PostgreSQL, p99 333-434 ms with 45% of the cores idle, against 150-188 ms
+# with sync (docs/performance.md). gunicorn switches to gthread itself when threads > 1.
+worker_class = "sync"
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", 30))
 graceful_timeout = 30
 keepalive = 5

@@ -1,6 +1,6 @@
 """The IKM of PermenPAN-RB 14/2017, computed exactly and rounded once.
 
-Rules (``shared/SKM.md`` section 1):
+Rules (``docs/domain.md`` section 2):
 
 - NRR of an unsur = the sum of its answers / the number of respondents who answered it.
 - IKM = the mean of the NRRs with equal weights 1/k, k = the number of unsur answered

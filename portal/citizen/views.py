@@ -240,6 +240,8 @@ def _keep_answers(status: int, seconds: int):
 
 @bp.errorhandler(429)
 def too_many_submissions(error):
+    # The limit's own text ("5 per 1 hour") says which of the three refused; no key.
+    log.info("Survey submission kept: limit reached: %s", error.description)
     return _keep_answers(429, _retry_after_limit())
 
 
