@@ -8,6 +8,7 @@ Readiness fails while the database cannot take a write.
 
 import re
 import sqlite3
+import time
 
 import pytest
 from sqlalchemy import func, select
@@ -15,6 +16,7 @@ from sqlalchemy import func, select
 from portal.extensions import db
 from portal.models import Response
 from tests import factories
+from tests.conftest import DATABASES
 from tests.scenarios.conftest import Phone
 
 ANSWERS = {"U1": "4", "U2": "3", "U3": "2", "U4": "4", "U5": "3", "U6": "4", "U7": "4"}
@@ -72,6 +74,38 @@ def test_a_locked_sqlite_keeps_the_answers_and_takes_them_once_it_is_free(
     assert again.status == 200  # the script's retry of the same answers: stored once
     assert _count(db.session) == 1
     assert db.session.scalar(select(Response.comment)) == "Ruang tunggu panas."
+
+
+@pytest.mark.parametrize("live_app", DATABASES[1:], indirect=True)
+@pytest.mark.parametrize("app_config", [{"DATABASE_LOCK_TIMEOUT_MS": 500}])
+def test_a_stalled_postgresql_answers_503_in_its_lock_timeout_and_keeps_the_answers(
+    live_app, served, app_config
+):
+    """A long migration, a recount or a VACUUM FULL holding the response table stalls
+    every submission; it must be told to come back, not held for as long as that lasts."""
+    path = _loket_path()
+    phone = Phone(served)
+    page = phone.get(path)
+    blocker = db.engine.connect()
+    blocker.exec_driver_sql("SET lock_timeout = 0")
+    blocker.exec_driver_sql("LOCK TABLE response IN ACCESS EXCLUSIVE MODE")
+    try:
+        started = time.monotonic()
+        refused = phone.answer(path, ANSWERS, page=page)
+        waited = time.monotonic() - started
+        assert refused.status == 503 and refused.headers["Retry-After"] == "15"
+        assert "Layanan sedang gangguan" in refused.text
+        # Bounded by the 500 ms lock timeout, not by the lock: the client's own limit
+        # is 30 s, and the lock would have been held for ever.
+        assert waited < 10
+        kept = refused.hidden()
+        assert kept["submission_id"] == page.hidden()["submission_id"]
+    finally:
+        blocker.rollback()
+        blocker.close()
+
+    assert phone.post(path, {**kept, **ANSWERS}).status == 303
+    assert _count(db.session) == 1
 
 
 def test_a_stopped_postgresql_keeps_the_answers_and_takes_them_once_it_is_back(served_postgres):
