@@ -64,6 +64,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from portal import api
     from portal.admin.views import bp as admin_bp
     from portal.auth import bp as auth_bp
     from portal.citizen.views import bp as citizen_bp
@@ -75,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(admin_bp)
+    api.init_app(app)
 
 
 def register_errorhandlers(app: Flask) -> None:

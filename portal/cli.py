@@ -10,7 +10,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from portal import links, qr
+from portal import appraisal_cli, links, qr
 from portal.extensions import db
 from portal.services import demo, instruments, org, rollups
 from surveys import instruments as catalogue
@@ -128,3 +128,5 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(rollups_cli)
     app.cli.add_command(instruments_cli)
     app.cli.add_command(database_cli)
+    for command in appraisal_cli.COMMANDS:
+        app.cli.add_command(command)

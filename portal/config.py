@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import os
 import secrets
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from surveys.appraisal import DEFAULT_GRACE_DAYS, Thresholds
 from surveys.policy import ReportPolicy
 
 
@@ -29,6 +31,18 @@ def _env_int(name: str, default: int) -> int:
         return int(raw) if raw is not None else default
     except ValueError:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from None
+
+
+def _thresholds() -> Thresholds:
+    try:
+        return Thresholds(
+            above=Decimal(_env("APPRAISAL_ABOVE", "88.31")),
+            meets=Decimal(_env("APPRAISAL_MEETS", "76.61")),
+        )
+    except (InvalidOperation, ValueError):
+        raise ConfigError(
+            "APPRAISAL_ABOVE and APPRAISAL_MEETS must be scores with 25 <= MEETS <= ABOVE <= 100."
+        ) from None
 
 
 def _secret_key(instance_path: Path, production: bool) -> str:
@@ -144,6 +158,14 @@ def from_environment(instance_path: str) -> dict:
         "DIRECTORY_REFRESH_MS": _env_int("DIRECTORY_REFRESH_MS", 1000),
         # Below this many respondents, no number about a person is shown (surveys.policy).
         "REPORT_POLICY": ReportPolicy(minimum_for_person=_env_int("PERSON_SCORE_MINIMUM", 30)),
+        # The appraisal API (docs/api.md): suggested expectation, closing, limits.
+        "APPRAISAL_THRESHOLDS": _thresholds(),
+        "PERIOD_GRACE_DAYS": _env_int("PERIOD_GRACE_DAYS", DEFAULT_GRACE_DAYS),
+        "API_CLIENT_LIMIT": _env("API_CLIENT_LIMIT", "120 per minute;3000 per hour"),
+        "API_ADDRESS_LIMIT": _env("API_ADDRESS_LIMIT", "300 per minute"),
+        "API_PAGE_SIZE": _env_int("API_PAGE_SIZE", 500),
+        # How long a client may cache a closed period's answer (its bytes never change).
+        "API_CLOSED_MAX_AGE": _env_int("API_CLOSED_MAX_AGE", 7 * 24 * 3600),
         "BABEL_DEFAULT_LOCALE": "id",
         "BABEL_TRANSLATION_DIRECTORIES": str(
             Path(__file__).resolve().parent.parent / "translations"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, render_template
+from flask import Flask, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -62,8 +62,17 @@ MESSAGES = {
 }
 
 
+def _for_api() -> bool:
+    """Whether the request is the API's: it gets problem+json, never a page."""
+    return request.path == "/api" or request.path.startswith("/api/")
+
+
 def render_error(code: int, message: str | None = None, title: str | None = None):
     """Return the translated error page for ``code`` and the status itself."""
+    if _for_api():
+        from portal.api.problems import problem
+
+        return problem(code), code
     default_title, default_message = MESSAGES.get(code, MESSAGES[500])
     return (
         render_template(

@@ -37,9 +37,9 @@ compress = Compress()
 
 @limiter.request_filter
 def _page_views_are_not_limited() -> bool:
-    """Only form submissions carry limits (surveys, logins); a GET skips the lookup.
+    """Only form submissions and API calls carry limits; a page view skips the lookup.
 
     Flask-Limiter otherwise resolves every route's limits on every request, which on a
     survey page view costs more than reading the directory does.
     """
-    return request.method in ("GET", "HEAD")
+    return request.method in ("GET", "HEAD") and request.blueprint != "api"

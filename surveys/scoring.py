@@ -31,6 +31,9 @@ from functools import cached_property
 from surveys.instruments import SCALE, UNSUR_CODES
 from surveys.statistics import MEAN_SCALE, Statistics, count_key, of_responses
 
+# The version of these rules, cited with every score the appraisal module pulls and
+# frozen with every closed period: a change to any rule here gets a new one.
+METHOD = "skm-permenpan-rb-14-2017/1"
 CONVERSION = 25
 CENT = Decimal("0.01")
 DISPLAY = Decimal("0.0001")

@@ -1,6 +1,7 @@
 """SQLAlchemy models, split by topic; import from here."""
 
 from portal.models.access import Role, User
+from portal.models.appraisal import ApiCall, ApiClient, PeriodSnapshot, SnapshotEntry
 from portal.models.base import Base, utcnow
 from portal.models.directory import DirectoryStamp
 from portal.models.feedback import (
@@ -16,6 +17,10 @@ from portal.models.feedback import (
 from portal.models.org import Counter, DutyShift, Employee, ServiceType, Unit, UnitKind
 
 __all__ = [
+    "ApiCall",
+    "ApiClient",
+    "PeriodSnapshot",
+    "SnapshotEntry",
     "Attribution",
     "Base",
     "Counter",

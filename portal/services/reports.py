@@ -161,9 +161,17 @@ def _grains(scope: Scope, key: str | None) -> tuple[rollups.Grain, rollups.Grain
 
 
 def _collect(
-    session: Session, scope: Scope, period: Period, key: str | None = None, *, daily_only=False
+    session: Session,
+    scope: Scope,
+    period: Period,
+    key: str | None = None,
+    *,
+    daily_only=False,
+    matcher=None,
 ) -> dict[object, Statistics]:
-    """Return summed statistics per value of ``key`` (a rollup column, "date" or None)."""
+    """Return summed statistics per value of ``key`` (a rollup column, "date" or None).
+
+    ``matcher`` replaces the scope's own filter (several employees at once)."""
     monthly, daily = _grains(scope, key)
     parts: list[tuple[rollups.Grain, dt.date, dt.date]] = []
     months = None if daily_only else period.whole_months()
@@ -172,7 +180,7 @@ def _collect(
         parts += [(daily, a, b) for a, b in period.loose_days()]
     else:
         parts.append((daily, period.start, period.end))
-    in_scope = _matcher(session, scope)
+    in_scope = matcher or _matcher(session, scope)
     totals: dict[object, Statistics] = {}
     for grain, start, end in parts:
         table = grain.table
@@ -212,6 +220,17 @@ def _report(
     )
 
 
+def unit_subtree(session: Session, viewer: Viewer, unit_id: int) -> list[int]:
+    """Return the ids of a unit the viewer may see and of every unit below it."""
+    _record(session, viewer, Scope("unit", unit_id))
+    return subtree_ids(session, unit_id)
+
+
+def empty(scope: Scope, period: Period, name: str, viewer: Viewer) -> SliceReport:
+    """Return the report of a slice without responses (no number, no grade)."""
+    return _report(scope, period, Statistics(), name=name, policy=viewer.policy)
+
+
 def score_for(
     session: Session,
     viewer: Viewer,
@@ -226,6 +245,42 @@ def score_for(
     return _report(
         scope, period, stats, name=record.name, policy=viewer.policy, population=population
     )
+
+
+def for_employees(
+    session: Session, viewer: Viewer, period: Period, employees: list[Employee]
+) -> dict[int, SliceReport]:
+    """Return each employee's score, by employee id, with one query for all of them.
+
+    Employees without responses in the period get an empty score. Raises ScopeNotFound
+    if any of them is not the viewer's to see.
+    """
+    units = visible_units(session, viewer)
+    for employee in employees:
+        allowed = (
+            employee.id == viewer.employee_id
+            if viewer.role == Role.EMPLOYEE
+            else units is None or employee.unit_id in units
+        )
+        if not allowed:
+            raise ScopeNotFound(f"No employee with id {employee.id}.")
+    if not employees:
+        return {}
+    ids = [e.id for e in employees]
+    scope = Scope("employee", ids[0])
+    collected = _collect(
+        session, scope, period, "employee_id", matcher=lambda t: t.c.employee_id.in_(ids)
+    )
+    return {
+        e.id: _report(
+            Scope("employee", e.id),
+            period,
+            collected.get(e.id, Statistics()),
+            name=e.name,
+            policy=viewer.policy,
+        )
+        for e in employees
+    }
 
 
 def breakdown(

@@ -18,6 +18,8 @@ from portal.services.org import subtree_ids
 from surveys.policy import ReportPolicy
 
 SYSTEM = "system"
+# An appraisal system pulling scores with an API key (portal.services.api_clients).
+API_CLIENT = "api_client"
 
 
 @dataclass(frozen=True)
@@ -40,15 +42,22 @@ class Viewer:
         """Return the viewer of a command run by the operator: everything."""
         return cls(SYSTEM, policy)
 
+    @classmethod
+    def api_client(cls, client, policy: ReportPolicy) -> Viewer:
+        """Return the viewer of an API client: its unit subtree, or every unit."""
+        return cls(API_CLIENT, policy, unit_id=client.unit_id)
+
     @property
     def sees_everything(self) -> bool:
-        return self.role in (Role.ADMIN, SYSTEM)
+        return self.role in (Role.ADMIN, SYSTEM) or (
+            self.role == API_CLIENT and self.unit_id is None
+        )
 
 
 def visible_units(session: Session, viewer: Viewer) -> set[int] | None:
     """Return the ids of the units ``viewer`` may read, or None for every unit."""
     if viewer.sees_everything:
         return None
-    if viewer.role == Role.UNIT_HEAD and viewer.unit_id is not None:
+    if viewer.role in (Role.UNIT_HEAD, API_CLIENT) and viewer.unit_id is not None:
         return set(subtree_ids(session, viewer.unit_id))
     return set()

@@ -1,0 +1,285 @@
+"""``/api/v1``: the appraisal module pulls scores by NIP with a bearer key.
+
+Views parse, authorize and shape; every number comes from ``portal.services.appraisal``
+(live) or ``portal.services.snapshots`` (closed periods). A closed period is answered
+from its snapshot, so its bytes never change; every score answer carries an ETag.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import logging
+import re
+import time
+
+from flask import current_app, g, request
+from flask_smorest import Blueprint
+from werkzeug.exceptions import HTTPException
+
+from portal import database
+from portal.api import problems, schemas
+from portal.extensions import db, limiter
+from portal.services import api_clients, appraisal, reports, score_reads, snapshots
+from portal.services.viewer import Viewer
+from surveys.errors import SurveyError
+from surveys.periods import InvalidPeriod
+
+log = logging.getLogger(__name__)
+
+bp = Blueprint(
+    "api",
+    __name__,
+    url_prefix="/api/v1",
+    description="Scores for the appraisal module, by NIP (docs/api.md).",
+)
+
+_CURSOR = re.compile(r"^[0-9]{18}$")
+ERRORS = (400, 401, 403, 404, 429)
+
+
+def _documented(*codes: int):
+    """Declare the problem+json answers a route may give, for the OpenAPI document."""
+
+    def decorate(view):
+        for code in reversed(codes):
+            view = bp.alt_response(
+                code,
+                schema=schemas.Problem,
+                content_type=problems.MEDIA_TYPE,
+                description=problems.BY_STATUS[code][1],
+            )(view)
+        return view
+
+    return decorate
+
+
+# --- who is calling ---------------------------------------------------------------
+
+
+def key_bucket() -> str:
+    """Rate-limit key per API key, from the header alone (no database read)."""
+    header = request.headers.get("Authorization", "")
+    return "api-key:" + api_clients.hash_key(header)[:24]
+
+
+limiter.limit(lambda: current_app.config["API_CLIENT_LIMIT"], key_func=key_bucket)(bp)
+limiter.limit(lambda: current_app.config["API_ADDRESS_LIMIT"])(bp)
+
+
+@bp.before_request
+def authenticate():
+    g.api_started = time.perf_counter()
+    g.api_client_id = None
+    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
+    client = None
+    if scheme.lower() == "bearer" and key.strip():
+        client = api_clients.authenticate(db.session, key.strip())
+    if client is None:
+        log.info("API call refused: no valid key (%s %s)", request.method, request.path)
+        return problems.problem(
+            401,
+            "Send the client's key as 'Authorization: Bearer <key>'; it may be revoked.",
+            headers={"WWW-Authenticate": 'Bearer realm="suara-layanan"'},
+        )
+    g.api_client_id = client.id
+    g.api_viewer = Viewer.api_client(client, current_app.config["REPORT_POLICY"])
+    return None
+
+
+@bp.after_request
+def record(response):
+    """Log every authenticated call (client, route, status, time) in its own commit."""
+    client_id = getattr(g, "api_client_id", None)
+    if client_id is None:
+        return response
+    try:
+        db.session.rollback()  # the view only read; start the log write clean
+        api_clients.record_call(
+            db.session,
+            client_id,
+            method=request.method,
+            route=request.url_rule.rule if request.url_rule else request.path,
+            path=request.path,
+            status=response.status_code,
+            duration_ms=round((time.perf_counter() - g.api_started) * 1000),
+        )
+        db.session.commit()
+    except Exception as error:  # noqa: BLE001 - a lost log line must not fail the answer
+        database.reset(db.session)
+        log.warning("API call not recorded: %s", error.__class__.__name__)
+    return response
+
+
+# --- errors -------------------------------------------------------------------------
+
+
+@bp.errorhandler(SurveyError)
+def domain_error(error: SurveyError):
+    kind = "invalid-period" if isinstance(error, InvalidPeriod) else None
+    if isinstance(error, reports.ScopeNotFound):
+        # Existence was checked first; what is left is out of the client's scope.
+        return problems.problem(403, "Outside this client's scope.")
+    return problems.problem(error.http_status, str(error), kind=kind)
+
+
+@bp.errorhandler(HTTPException)
+def http_error(error: HTTPException):
+    data = getattr(error, "data", None) or {}
+    if error.code == 422 and "messages" in data:  # webargs: query parameters
+        return problems.problem(400, _describe(data["messages"]), kind="invalid-parameter")
+    if error.code == 429:
+        return problems.problem(
+            429, "Limit: " + str(error.description), headers=_retry_headers(error)
+        )
+    return problems.problem(error.code or 500, error.description)
+
+
+def _retry_headers(error) -> dict:
+    response = getattr(error, "response", None)
+    retry = response.headers.get("Retry-After") if response is not None else None
+    return {"Retry-After": retry or "60"}
+
+
+def _describe(messages) -> str:
+    fields = messages.get("query", messages) if isinstance(messages, dict) else {}
+    parts = [f"{name}: {' '.join(map(str, errs))}" for name, errs in sorted(fields.items())]
+    return "; ".join(parts) or "Invalid query parameters."
+
+
+# --- helpers ------------------------------------------------------------------------
+
+
+def _settings() -> appraisal.Settings:
+    return appraisal.Settings(thresholds=current_app.config["APPRAISAL_THRESHOLDS"])
+
+
+def _source(period: str, snapshot_id: int | None) -> score_reads.Source:
+    """Return what answers for the period, and say how long the answer may be cached:
+    a closed period's bytes never change; an open one's must be revalidated (ETag)."""
+    src = score_reads.source(db.session, appraisal.parse_period(period), snapshot_id)
+    g.api_cache = (
+        f"private, max-age={current_app.config['API_CLOSED_MAX_AGE']}, immutable"
+        if src.snapshot is not None
+        else "private, no-cache"
+    )
+    return src
+
+
+@bp.after_request
+def cache_headers(response):
+    if response.status_code in (200, 304) and getattr(g, "api_cache", None):
+        response.headers["Cache-Control"] = g.api_cache
+    elif "Cache-Control" not in response.headers:
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _encode_cursor(nip: str) -> str:
+    return base64.urlsafe_b64encode(nip.encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str) -> str:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        nip = base64.urlsafe_b64decode(padded.encode("ascii")).decode("ascii")
+    except (binascii.Error, UnicodeError, ValueError):
+        nip = ""
+    if not _CURSOR.match(nip):
+        raise _BadCursor("The cursor is not one this API gave out; start without it.")
+    return nip
+
+
+class _BadCursor(SurveyError):
+    pass
+
+
+@bp.errorhandler(_BadCursor)
+def bad_cursor(error):
+    return problems.problem(400, str(error), kind="invalid-cursor")
+
+
+# --- routes -------------------------------------------------------------------------
+
+
+@bp.route("/periods")
+@bp.response(200, schemas.PeriodList)
+@_documented(401, 429)
+def periods():
+    """Known periods: open, or closed with their snapshots."""
+    found = appraisal.known_periods(db.session)
+    closed = snapshots.by_period(db.session, [p.code for p in found])
+    extra = [code for code in closed if not any(p.code == code for p in found)]
+    items = []
+    for period in found + [appraisal.parse_period(code) for code in extra]:
+        history = closed.get(period.code, [])
+        current = any(s.current for s in history)
+        items.append(
+            {
+                **appraisal.period_object(period, appraisal.CLOSED if current else appraisal.OPEN),
+                "kind": period.kind,
+                "snapshots": [
+                    {
+                        "id": s.id,
+                        "version": s.version,
+                        "closed_at": s.closed_at,
+                        "reopened_at": s.reopened_at,
+                        "current": s.current,
+                    }
+                    for s in history
+                ],
+            }
+        )
+    g.api_cache = "private, no-cache"
+    return {"items": items}
+
+
+@bp.route("/employees/<string:nip>/score")
+@bp.etag
+@bp.arguments(schemas.PeriodQuery, location="query", as_kwargs=True)
+@bp.response(200, schemas.EmployeeScore)
+@_documented(*ERRORS)
+def employee_score(nip: str, period: str, snapshot: int | None = None):
+    """One employee's score for a period, by NIP."""
+    src = _source(period, snapshot)
+    return score_reads.employee(db.session, g.api_viewer, src, nip, _settings())
+
+
+@bp.route("/scores")
+@bp.etag
+@bp.arguments(schemas.ScoresQuery, location="query", as_kwargs=True)
+@bp.response(200, schemas.ScoresPage)
+@_documented(*ERRORS)
+def scores(
+    period: str,
+    snapshot: int | None = None,
+    unit: int | None = None,
+    cursor: str | None = None,
+    limit: int | None = None,
+):
+    """Every employee in scope, in NIP order, a page at a time."""
+    after = _decode_cursor(cursor) if cursor is not None else None
+    limit = limit or current_app.config["API_PAGE_SIZE"]
+    src = _source(period, snapshot)
+    items = score_reads.employees(
+        db.session, g.api_viewer, src, _settings(), unit_id=unit, after=after, limit=limit + 1
+    )
+    more = len(items) > limit
+    items = items[:limit]
+    return {
+        "period": appraisal.period_object(src.period, src.status),
+        "snapshot_id": src.snapshot.id if src.snapshot is not None else None,
+        "items": items,
+        "next_cursor": _encode_cursor(items[-1]["nip"]) if more else None,
+    }
+
+
+@bp.route("/units/<int:unit_id>/score")
+@bp.etag
+@bp.arguments(schemas.PeriodQuery, location="query", as_kwargs=True)
+@bp.response(200, schemas.UnitScore)
+@_documented(*ERRORS)
+def unit_score(unit_id: int, period: str, snapshot: int | None = None):
+    """A unit's score with per-unsur detail and its children's scores."""
+    src = _source(period, snapshot)
+    return score_reads.unit(db.session, g.api_viewer, src, unit_id)

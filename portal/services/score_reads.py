@@ -1,0 +1,99 @@
+"""Where a score object is read from: a closed period's snapshot, or the live rollups.
+
+The API, the evidence export and the admin downloads all read through here, so a
+closed period answers from its frozen bytes everywhere and an open one from
+``portal.services.appraisal`` everywhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from portal.models import Employee, PeriodSnapshot, Unit
+from portal.services import appraisal, snapshots
+from portal.services.viewer import Viewer
+from surveys.errors import NotFound
+from surveys.periods import Period
+
+
+@dataclass(frozen=True)
+class Source:
+    """The period asked about and the snapshot that answers for it (None: live)."""
+
+    period: Period
+    snapshot: PeriodSnapshot | None
+
+    @property
+    def status(self) -> str:
+        return appraisal.CLOSED if self.snapshot is not None else appraisal.OPEN
+
+
+def source(session: Session, period: Period, snapshot_id: int | None = None) -> Source:
+    """Return the snapshot asked for by id, else the period's current one, else live."""
+    if snapshot_id is not None:
+        return Source(period, snapshots.of_period(session, period, snapshot_id))
+    return Source(period, snapshots.current(session, period))
+
+
+def employee(
+    session: Session, viewer: Viewer, src: Source, nip: str, settings: appraisal.Settings
+) -> dict:
+    """Return one employee's object; NotFound for an unknown NIP, ScopeNotFound for one
+    outside the viewer's scope."""
+    if src.snapshot is not None:
+        body = snapshots.employee_entry(session, viewer, src.snapshot, nip)
+        if body is None:
+            raise NotFound(f"No employee with NIP {nip} in {src.period.code}.")
+        return body
+    found = session.scalar(select(Employee).where(Employee.nip == nip))
+    if found is None:
+        raise NotFound(f"No employee with NIP {nip}.")
+    (body,) = appraisal.employee_objects(session, viewer, src.period, [found], settings)
+    return body
+
+
+def employees(
+    session: Session,
+    viewer: Viewer,
+    src: Source,
+    settings: appraisal.Settings,
+    *,
+    unit_id: int | None = None,
+    after: str | None = None,
+    limit: int = 500,
+) -> list[dict]:
+    """Return up to ``limit`` employee objects in NIP order after the NIP ``after``."""
+    if unit_id is not None and session.get(Unit, unit_id) is None:
+        raise NotFound(f"No unit with id {unit_id}.")
+    if src.snapshot is not None:
+        return snapshots.employee_entries(
+            session, viewer, src.snapshot, unit_id=unit_id, after=after, limit=limit
+        )
+    query = appraisal.employees_in_scope(session, viewer, unit_id=unit_id, after=after)
+    found = list(session.scalars(query.limit(limit)))
+    return appraisal.employee_objects(session, viewer, src.period, found, settings)
+
+
+def every_employee(
+    session: Session, viewer: Viewer, src: Source, settings: appraisal.Settings, page: int = 500
+):
+    """Yield every employee object in the viewer's scope, in NIP order."""
+    after = None
+    while True:
+        batch = employees(session, viewer, src, settings, after=after, limit=page)
+        yield from batch
+        if len(batch) < page:
+            return
+        after = batch[-1]["nip"]
+
+
+def unit(session: Session, viewer: Viewer, src: Source, unit_id: int) -> dict:
+    """Return a unit's object; NotFound if there is no such unit."""
+    if not 0 < unit_id <= 2**31 - 1 or session.get(Unit, unit_id) is None:
+        raise NotFound(f"No unit with id {unit_id}.")
+    if src.snapshot is not None:
+        return snapshots.unit_entry(session, viewer, src.snapshot, unit_id)
+    return appraisal.unit_objects(session, viewer, src.period, unit_id)
