@@ -165,9 +165,17 @@ class Problem(_Strict):
     detail = fields.String()
 
 
+# The period codes the API reports on (surveys.periods parses them; 2000-2100).
+PERIOD_PATTERN = r"^(20[0-9]{2}|2100)(-(0[1-9]|1[0-2])|-[Qq][1-4]|-[Ss][12])?$"
+
+
 class PeriodQuery(_Strict):
     period = fields.String(
-        required=True, metadata={"description": "2026, 2026-S2, 2026-Q3 or 2026-07"}
+        required=True,
+        validate=validate.Regexp(
+            PERIOD_PATTERN, error="Not a period: use 2026, 2026-S2, 2026-Q3 or 2026-07."
+        ),
+        metadata={"description": "2026, 2026-S2, 2026-Q3 or 2026-07"},
     )
     snapshot = fields.Integer(
         validate=validate.Range(min=1, max=2**31 - 1),
@@ -180,7 +188,10 @@ class ScoresQuery(PeriodQuery):
         validate=validate.Range(min=1, max=2**31 - 1),
         metadata={"description": "Only employees of this unit and the units below it."},
     )
-    cursor = fields.String(metadata={"description": "next_cursor of the previous page."})
+    cursor = fields.String(
+        validate=validate.Regexp(r"^[0-9]{18}$", error="Not a cursor this API gave out."),
+        metadata={"description": "next_cursor of the previous page (the last NIP it held)."},
+    )
     limit = fields.Integer(
         validate=validate.Range(min=1, max=1000), metadata={"description": "Page size, 1-1000."}
     )

@@ -25,6 +25,11 @@ def counters(session: Session) -> list[Counter]:
     )
 
 
+def units(session: Session) -> list[Unit]:
+    """Return every unit by name (for choosing a scope)."""
+    return list(session.scalars(select(Unit).order_by(Unit.name, Unit.id)))
+
+
 def counter(session: Session, counter_id: int) -> Counter:
     found = session.get(Counter, counter_id)
     if found is None:
