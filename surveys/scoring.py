@@ -238,7 +238,8 @@ def personal(stats: Statistics) -> Score:
     if not stats.respondents:
         return Score(respondents=0)
     unsur = _unsur_scores(stats, PERSONAL_UNSUR)
-    if not unsur:
+    if set(unsur) != set(PERSONAL_UNSUR):
+        # One of the two unanswered by everyone: the index would be the other alone.
         return Score(respondents=0)
     respondents = min(u.respondents for u in unsur.values())
     index = _mean_of_nrr(unsur)

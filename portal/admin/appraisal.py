@@ -89,7 +89,7 @@ def revoke_api_client(client_id: int):
 @bp.get("/periode")
 def periods_page():
     known = appraisal.known_periods(db.session)
-    history = snapshots.by_period(db.session, [p.code for p in known])
+    history = snapshots.by_period(db.session)
     grace = current_app.config["PERIOD_GRACE_DAYS"]
     rows = [
         {

@@ -55,8 +55,13 @@ def _documented(*codes: int):
 
 def key_bucket() -> str:
     """Rate-limit key per API key, from the header alone (no database read)."""
-    header = request.headers.get("Authorization", "")
-    return "api-key:" + api_clients.hash_key(header)[:24]
+    return "api-key:" + api_clients.hash_key(_bearer_key())[:24]
+
+
+def _bearer_key() -> str:
+    """Return the key of an ``Authorization: Bearer <key>`` header, or ""."""
+    scheme, _, key = request.headers.get("Authorization", "").strip().partition(" ")
+    return key.strip() if scheme.lower() == "bearer" else ""
 
 
 limiter.limit(lambda: current_app.config["API_CLIENT_LIMIT"], key_func=key_bucket)(bp)
@@ -67,10 +72,8 @@ limiter.limit(lambda: current_app.config["API_ADDRESS_LIMIT"])(bp)
 def authenticate():
     g.api_started = time.perf_counter()
     g.api_client_id = None
-    scheme, _, key = request.headers.get("Authorization", "").partition(" ")
-    client = None
-    if scheme.lower() == "bearer" and key.strip():
-        client = api_clients.authenticate(db.session, key.strip())
+    key = _bearer_key()
+    client = api_clients.authenticate(db.session, key) if key else None
     if client is None:
         log.info("API call refused: no valid key (%s %s)", request.method, request.path)
         return problems.problem(
@@ -122,7 +125,7 @@ def domain_error(error: SurveyError):
 @bp.errorhandler(HTTPException)
 def http_error(error: HTTPException):
     data = getattr(error, "data", None) or {}
-    if error.code == 422 and "messages" in data:  # webargs: query parameters
+    if error.code == 400 and "messages" in data:  # webargs: query parameters
         fields = data["messages"].get("query", {})
         kind = {"period": "invalid-period", "cursor": "invalid-cursor"}.get(
             next(iter(fields)) if len(fields) == 1 else "", "invalid-parameter"
@@ -136,9 +139,10 @@ def http_error(error: HTTPException):
 
 
 def _retry_headers(error) -> dict:
-    response = getattr(error, "response", None)
-    retry = response.headers.get("Retry-After") if response is not None else None
-    return {"Retry-After": retry or "60"}
+    """Say when the exceeded limit's window resets (at least one second)."""
+    current = limiter.current_limit
+    seconds = int(current.reset_at - time.time()) + 1 if current is not None else 60
+    return {"Retry-After": str(max(seconds, 1))}
 
 
 def _describe(messages) -> str:
@@ -155,12 +159,13 @@ def _settings() -> appraisal.Settings:
 
 
 def _source(period: str, snapshot_id: int | None) -> score_reads.Source:
-    """Return what answers for the period, and say how long the answer may be cached:
-    a closed period's bytes never change; an open one's must be revalidated (ETag)."""
+    """Return what answers for the period, and say how long the answer may be cached."""
     src = score_reads.source(db.session, appraisal.parse_period(period), snapshot_id)
+    # Only a snapshot named by id never changes; the period's own URL answers a new
+    # snapshot after a reopening, so it is revalidated (cheaply, with its ETag).
     g.api_cache = (
         f"private, max-age={current_app.config['API_CLOSED_MAX_AGE']}, immutable"
-        if src.snapshot is not None
+        if snapshot_id is not None
         else "private, no-cache"
     )
     return src
@@ -183,11 +188,12 @@ def cache_headers(response):
 @_documented(401, 429)
 def periods():
     """Known periods: open, or closed with their snapshots."""
-    found = appraisal.known_periods(db.session)
-    closed = snapshots.by_period(db.session, [p.code for p in found])
-    extra = [code for code in closed if not any(p.code == code for p in found)]
+    known = {p.code: p for p in appraisal.known_periods(db.session)}
+    closed = snapshots.by_period(db.session)
+    for code in closed.keys() - known.keys():  # closed without any response
+        known[code] = appraisal.parse_period(code)
     items = []
-    for period in found + [appraisal.parse_period(code) for code in extra]:
+    for period in appraisal.newest_first(known.values()):
         history = closed.get(period.code, [])
         current = any(s.current for s in history)
         items.append(
@@ -212,7 +218,7 @@ def periods():
 
 @bp.route("/employees/<string:nip>/score")
 @bp.etag
-@bp.arguments(schemas.PeriodQuery, location="query", as_kwargs=True)
+@bp.arguments(schemas.PeriodQuery, location="query", as_kwargs=True, error_status_code=400)
 @bp.response(200, schemas.EmployeeScore)
 @_documented(*ERRORS)
 def employee_score(nip: str, period: str, snapshot: int | None = None):
@@ -223,7 +229,7 @@ def employee_score(nip: str, period: str, snapshot: int | None = None):
 
 @bp.route("/scores")
 @bp.etag
-@bp.arguments(schemas.ScoresQuery, location="query", as_kwargs=True)
+@bp.arguments(schemas.ScoresQuery, location="query", as_kwargs=True, error_status_code=400)
 @bp.response(200, schemas.ScoresPage)
 @_documented(*ERRORS)
 def scores(
@@ -252,7 +258,7 @@ def scores(
 
 @bp.route("/units/<int:unit_id>/score")
 @bp.etag
-@bp.arguments(schemas.PeriodQuery, location="query", as_kwargs=True)
+@bp.arguments(schemas.PeriodQuery, location="query", as_kwargs=True, error_status_code=400)
 @bp.response(200, schemas.UnitScore)
 @_documented(*ERRORS)
 def unit_score(unit_id: int, period: str, snapshot: int | None = None):

@@ -247,6 +247,10 @@ def known_periods(session: Session) -> list[Period]:
             f"{month.year}-Q{quarter}",
             f"{month:%Y-%m}",
         }
-    found = [periods.parse(code) for code in codes]
+    return newest_first(periods.parse(code) for code in codes)
+
+
+def newest_first(found) -> list[Period]:
+    """Return periods by start, newest first; at one start, the shortest first."""
     order = {kind: n for n, kind in enumerate(KINDS[::-1])}
     return sorted(found, key=lambda p: (p.start, order[p.kind]), reverse=True)

@@ -68,16 +68,14 @@ def of_period(session: Session, period: Period, snapshot_id: int) -> PeriodSnaps
     return found
 
 
-def by_period(session: Session, codes: list[str]) -> dict[str, list[PeriodSnapshot]]:
-    """Return every snapshot of the given periods, oldest version first."""
-    found: dict[str, list[PeriodSnapshot]] = {code: [] for code in codes}
+def by_period(session: Session) -> dict[str, list[PeriodSnapshot]]:
+    """Return every snapshot by period, oldest version first."""
+    found: dict[str, list[PeriodSnapshot]] = {}
     rows = session.scalars(
-        select(PeriodSnapshot)
-        .where(PeriodSnapshot.period.in_(codes))
-        .order_by(PeriodSnapshot.period, PeriodSnapshot.version)
+        select(PeriodSnapshot).order_by(PeriodSnapshot.period, PeriodSnapshot.version)
     )
     for row in rows:
-        found[row.period].append(row)
+        found.setdefault(row.period, []).append(row)
     return found
 
 
@@ -215,8 +213,8 @@ def unit_entry(session: Session, viewer: Viewer, snapshot: PeriodSnapshot, unit_
             SnapshotEntry.subject_id == unit_id,
         )
     )
-    if entry is None:
-        raise reports.ScopeNotFound(f"No unit {unit_id} in snapshot {snapshot.id}.")
+    if entry is None:  # a unit created after the period closed
+        raise NotFound(f"No unit {unit_id} in snapshot {snapshot.id}.")
     return json.loads(entry.body)
 
 

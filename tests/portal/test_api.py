@@ -311,7 +311,10 @@ def test_a_closed_period_answers_the_same_bytes_after_new_answers_moves_and_reop
     assert all(r.status_code == 200 for r in before)
     assert before[0].json["snapshot_id"] == snapshot.id
     assert before[1].json["period"]["status"] == "closed"
-    assert "immutable" in before[0].headers["Cache-Control"]
+    # The period's URL is revalidated (a reopening changes it); the snapshot's never changes.
+    assert before[0].headers["Cache-Control"] == "private, no-cache"
+    named = _get(client, f"/api/v1/scores?period=2026-Q3&snapshot={snapshot.id}", key)
+    assert "immutable" in named.headers["Cache-Control"] and named.data == before[0].data
 
     # A late answer counted in July, the employee moved to another unit, another
     # period closed and reopened: the frozen answers do not move.
@@ -365,6 +368,18 @@ def test_the_openapi_document_is_3_1_and_describes_every_route(client):
     score = doc["components"]["schemas"]["EmployeeScore"]
     assert score["properties"]["score"]["type"] == ["number", "null"]
     assert doc["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+
+
+def test_a_period_closed_without_responses_is_listed_and_later_units_are_404(app, client, pemda):
+    key = _key()
+    empty = _close(app, "2026-Q1", now=AFTER_Q3)
+    listed = {p["id"]: p for p in _get(client, "/api/v1/periods", key).json["items"]}
+    assert listed["2026-Q1"]["status"] == "closed"
+    assert listed["2026-Q1"]["snapshots"][0]["id"] == empty.id
+    late = Unit(name="Unit baru", parent=pemda["root"])
+    db.session.add(late)
+    db.session.commit()
+    _problem(_get(client, f"/api/v1/units/{late.id}/score?period=2026-Q1", key), 404, "not-found")
 
 
 def test_the_api_sees_units_created_after_the_client(client, pemda):

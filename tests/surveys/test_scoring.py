@@ -163,6 +163,12 @@ def test_a_personal_index_counts_the_fewest_answers_of_its_unsur():
     assert not ReportPolicy().sufficient_for_person(person.respondents)
 
 
+def test_a_personal_index_needs_answers_to_both_of_its_unsur():
+    # Nobody answered U7: an index of U6 alone would pass as the personal index.
+    person = scoring.personal(of_responses([{"U1": 4, "U6": 4}] * 40))
+    assert person.respondents == 0 and not person.has_data and person.converted is None
+
+
 def test_an_nrr_is_rounded_once_from_the_exact_fraction():
     # 152/101 = 1.50495...: rounding 1.5050 (four places) to two would give 1.51.
     unsur = scoring.UnsurScore("U3", respondents=101, total=152)
