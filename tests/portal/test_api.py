@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
 
 import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.models import ApiCall, Unit
+from portal.models import ApiCall, Response, Unit
 from portal.services import api_clients, appraisal, feedback, snapshots
 from surveys import periods, scoring
 from tests import factories
@@ -389,3 +390,40 @@ def test_the_api_sees_units_created_after_the_client(client, pemda):
     db.session.commit()
     body = _get(client, f"/api/v1/units/{late.id}/score?period=2026-Q3", key).json
     assert body["respondents"] == 0 and body["valid"] is False and json.dumps(body)
+
+
+def test_every_score_on_a_page_equals_a_recount_of_its_stored_answers(client, pemda):
+    """Independent of the rollups: read the stored responses back and score them."""
+    rng = random.Random(13)
+    unit = pemda["disduk"]
+    people = [factories.employee(unit, f"Pegawai {n}") for n in range(5)]
+    for person in people:
+        for _ in range(rng.randint(25, 45)):
+            answers = {f"U{n}": rng.choice([None, 1, 2, 3, 4, 4]) for n in range(1, 10)}
+            at = JULY + dt.timedelta(days=rng.randint(0, 80), hours=rng.randint(0, 8))
+            factories.respond(_card(person), answers, at=at, commit=False)
+    db.session.commit()
+    page = _get(client, f"/api/v1/scores?period=2026-Q3&unit={unit.id}", _key()).json
+    by_nip = {item["nip"]: item for item in page["items"]}
+    for person in [pemda["siti"], *people]:
+        stored = db.session.scalars(
+            select(Response).where(
+                Response.employee_id == person.id,
+                Response.service_date >= dt.date(2026, 7, 1),
+                Response.service_date < dt.date(2026, 10, 1),
+            )
+        ).all()
+        expected = scoring.ikm([r.answers for r in stored])
+        item = by_nip[person.nip]
+        assert item["respondents"] == expected.respondents
+        if item["valid"]:
+            assert item["score"] == float(expected.converted)
+            assert item["ci95"] == {
+                "low": float(expected.interval[0]),
+                "high": float(expected.interval[1]),
+            }
+            for unsur in item["unsur"]:
+                exact = expected.unsur[unsur["code"]]
+                assert unsur["respondents"] == exact.respondents
+        else:
+            assert expected.respondents < 30 and item["score"] is None
