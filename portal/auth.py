@@ -56,6 +56,8 @@ def init_login(app: Flask, manager: LoginManager) -> None:
 def home_for(user) -> str:
     if user.role == Role.ADMIN:
         return url_for("admin.index")
+    if user.role == Role.EMPLOYEE:
+        return url_for("dashboard.mine")
     return url_for("dashboard.index")
 
 

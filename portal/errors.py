@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, current_app, render_template, request
+from flask import Flask, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -102,7 +102,23 @@ def database_unavailable(error: Exception):
     return (*render_error(503), retry_after())
 
 
+def home_url() -> str:
+    """Where "back home" leads: a signed-in reader's own start page, else the public one."""
+    from flask_login import current_user
+
+    from portal.auth import home_for
+
+    try:
+        if current_user.is_authenticated:
+            return home_for(current_user)
+    except Exception:  # noqa: BLE001 - an error page must render even if the user cannot load
+        pass
+    return url_for("public.home")
+
+
 def init_app(app: Flask) -> None:
+    app.jinja_env.globals["home_url"] = home_url
+
     @app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return render_error(

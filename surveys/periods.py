@@ -95,6 +95,26 @@ def month(year: int, number: int) -> Period:
     return Period("month", start, _next_month(start), f"{year}-{number:02d}")
 
 
+def recent(today: dt.date) -> list[Period]:
+    """Return the periods a reader most often picks, newest first: the last 12 months,
+    the last 4 triwulan, the last 2 semesters and the last 2 years (today's included)."""
+    months, cursor = [], dt.date(today.year, today.month, 1)
+    for _ in range(12):
+        months.append(month(cursor.year, cursor.month))
+        cursor = (cursor - dt.timedelta(days=1)).replace(day=1)
+    quarter = (today.month - 1) // 3 + 1
+    quarters = []
+    year = today.year
+    for _ in range(4):
+        quarters.append(parse(f"{year}-Q{quarter}"))
+        quarter, year = (quarter - 1, year) if quarter > 1 else (4, year - 1)
+    half = 1 if today.month <= 6 else 2
+    semesters = [parse(f"{today.year}-S{half}")]
+    semesters.append(parse(f"{today.year}-S1") if half == 2 else parse(f"{today.year - 1}-S2"))
+    years = [parse(str(today.year)), parse(str(today.year - 1))]
+    return months + quarters + semesters + years
+
+
 def parse(text: str) -> Period:
     """Return the period a string names, or raise InvalidPeriod saying what is accepted."""
     text = (text or "").strip()

@@ -1,34 +1,128 @@
-"""The unit head's dashboard: this month's IKM of their unit, per counter and per employee."""
+"""Results for the people who act on them: a unit's dashboard, and an employee's own.
+
+Unit heads read their unit and everything below it, Pemda leadership and
+administrators the whole tree; an employee reads only their own scores. Which of those
+a reader may see is decided in the services (``portal.services.viewer``): an id edited
+in a URL that the reader may not see is a 404, exactly like one that does not exist.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template
+import datetime as dt
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.auth import current_viewer, require_roles
 from portal.extensions import db
 from portal.models import Role, utcnow
-from portal.services import reports
+from portal.services import appraisal, org, reports
 from surveys import calendar, periods
+from surveys.periods import InvalidPeriod
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dasbor")
-bp.before_request(require_roles(Role.ADMIN, Role.UNIT_HEAD))
+bp.before_request(require_roles(Role.ADMIN, Role.LEADERSHIP, Role.UNIT_HEAD, Role.EMPLOYEE))
+
+READERS = (Role.ADMIN, Role.LEADERSHIP, Role.UNIT_HEAD)
+TREND_MONTHS = 12
+
+
+def _home_unit():
+    """The unit a reader starts from: their own, or the top of the tree."""
+    if current_user.unit is not None and current_user.role == Role.UNIT_HEAD:
+        return current_user.unit
+    roots = org.roots(db.session)
+    if not roots:
+        abort(404)
+    return roots[0]
+
+
+def _today(unit) -> dt.date:
+    return calendar.to_local(utcnow(), unit.timezone).date()
+
+
+def _chosen_period(viewer, scope, today: dt.date) -> periods.Period:
+    """The period asked for (``periode``, or ``dari``/``sampai``), else this month, else
+    the latest month with responses when this one has none."""
+    text = request.args.get("periode", "").strip()
+    start, end = request.args.get("dari", "").strip(), request.args.get("sampai", "").strip()
+    if start and end:
+        text = f"{start}..{end}"
+    if text:
+        try:
+            return periods.parse(text)
+        except InvalidPeriod:
+            flash(_l("Periode tidak dikenal; yang ditampilkan periode terbaru."), "error")
+    current = periods.month(today.year, today.month)
+    latest = reports.latest_month(db.session, viewer, scope)
+    if latest is not None and latest < current.start:
+        return periods.month(latest.year, latest.month)
+    return current
+
+
+def _trend(viewer, scope, period):
+    """The score per month over the 12 months ending with the period's last month."""
+    last = period.end - dt.timedelta(days=1)
+    first = periods.month(last.year, last.month).start
+    for _ in range(TREND_MONTHS - 1):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    window = periods.parse(f"{first.isoformat()}..{last.isoformat()}")
+    return reports.trend(db.session, viewer, scope, window, "month")
 
 
 @bp.get("/")
 def index():
-    unit = current_user.unit
-    if unit is None:
-        abort(403)
-    today = calendar.to_local(utcnow(), unit.timezone).date()
-    period = periods.month(today.year, today.month)
-    scope = reports.Scope("unit", unit.id)
+    if current_user.role == Role.EMPLOYEE:
+        return redirect(url_for(".mine"))
     viewer = current_viewer()
+    unit_id = request.args.get("unit", type=int)
+    unit = org.unit(db.session, unit_id) if unit_id is not None else _home_unit()
+    scope = reports.Scope("unit", unit.id)
+    period = _chosen_period(viewer, scope, _today(unit))
+    overall = reports.score_for(db.session, viewer, scope, period)
+    lineage = [u for u in org.lineage(db.session, unit) if _may_see(viewer, u.id)]
     return render_template(
         "dashboard/index.html",
         unit=unit,
+        lineage=lineage,
         period=period,
-        overall=reports.score_for(db.session, viewer, scope, period),
+        last_day=period.end - dt.timedelta(days=1),
+        choices=periods.recent(_today(unit)),
+        overall=overall,
+        unsur_names=appraisal.unsur_names(),
+        trend=_trend(viewer, scope, period),
+        children=reports.breakdown(db.session, viewer, scope, period, "unit"),
         counters=reports.breakdown(db.session, viewer, scope, period, "counter"),
         employees=reports.breakdown(db.session, viewer, scope, period, "employee"),
+        services=reports.breakdown(db.session, viewer, scope, period, "service_type"),
+    )
+
+
+def _may_see(viewer, unit_id: int) -> bool:
+    try:
+        reports.unit_subtree(db.session, viewer, unit_id)
+    except reports.ScopeNotFound:
+        return False
+    return True
+
+
+@bp.get("/saya")
+def mine():
+    """An employee's own scores over the last 12 months, beside their unit's."""
+    if current_user.employee is None:
+        abort(404)
+    employee = current_user.employee
+    viewer = current_viewer()
+    today = _today(employee.unit)
+    this_month = periods.month(today.year, today.month)
+    own = _trend(viewer, reports.Scope("employee", employee.id), this_month)
+    # The unit's overall score is about no one in particular: an employee may compare.
+    unit_viewer = viewer.system(viewer.policy)
+    unit_trend = _trend(unit_viewer, reports.Scope("unit", employee.unit_id), this_month)
+    return render_template(
+        "dashboard/mine.html",
+        employee=employee,
+        rows=list(zip(reversed(own), reversed(unit_trend), strict=True)),
+        unsur_names=appraisal.unsur_names(),
     )

@@ -14,6 +14,8 @@ from portal.models.base import Base, utcnow
 
 class Role:
     ADMIN = "admin"
+    # Pemda leadership (Bupati/Wali Kota, Sekda, Inspektorat): reads the whole tree.
+    LEADERSHIP = "leadership"
     UNIT_HEAD = "unit_head"
     EMPLOYEE = "employee"
 

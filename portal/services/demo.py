@@ -46,6 +46,8 @@ LOGINS = (
     DemoLogin(Role.ADMIN, "admin", DEMO_PASSWORD),
     DemoLogin(Role.UNIT_HEAD, "kepala.dukcapil", DEMO_PASSWORD),
     DemoLogin(Role.UNIT_HEAD, "kepala.puskesmas", DEMO_PASSWORD),
+    DemoLogin(Role.LEADERSHIP, "bupati", DEMO_PASSWORD),
+    DemoLogin(Role.EMPLOYEE, "siti.rahmawati", DEMO_PASSWORD),
 )
 
 # name, NIP (birth date, appointment, sex, serial), position, skill (mean answer for U6/U7)
@@ -147,6 +149,8 @@ def load(session: Session, *, today: dt.date | None = None, seed: int = 2017) ->
             _user(LOGINS[0], None),
             _user(LOGINS[1], dukcapil),
             _user(LOGINS[2], puskesmas),
+            _user(LOGINS[3], None),
+            _user(LOGINS[4], employees["dukcapil-1"].unit, employee=employees["dukcapil-1"]),
         ]
     )
     session.flush()
@@ -163,7 +167,8 @@ def load(session: Session, *, today: dt.date | None = None, seed: int = 2017) ->
     # within a few minutes; the roster at the opening moment decides whom it credits.
     rows = []
     day = first_day
-    while day < today:
+    # Today included, up to now: every page has something to show on the 1st of a month.
+    while day <= today:
         for key, target in targets.items():
             office = key != "ugd"
             if office and day.weekday() >= 5:
@@ -183,8 +188,8 @@ def load(session: Session, *, today: dt.date | None = None, seed: int = 2017) ->
     rollups.rebuild(session)
 
 
-def _user(login: DemoLogin, unit: Unit | None) -> User:
-    user = User(username=login.username, role=login.role, unit=unit)
+def _user(login: DemoLogin, unit: Unit | None, employee: Employee | None = None) -> User:
+    user = User(username=login.username, role=login.role, unit=unit, employee=employee)
     user.set_password(login.password)
     return user
 

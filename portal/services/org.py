@@ -30,6 +30,20 @@ def units(session: Session) -> list[Unit]:
     return list(session.scalars(select(Unit).order_by(Unit.name, Unit.id)))
 
 
+def roots(session: Session) -> list[Unit]:
+    """Return the units at the top of the tree (one per Pemda), by name."""
+    return list(
+        session.scalars(select(Unit).where(Unit.parent_id.is_(None)).order_by(Unit.name, Unit.id))
+    )
+
+
+def unit(session: Session, unit_id: int) -> Unit:
+    found = session.get(Unit, unit_id) if 0 < unit_id <= 2**31 - 1 else None
+    if found is None:
+        raise NotFound(unit_id)
+    return found
+
+
 def counter(session: Session, counter_id: int) -> Counter:
     found = session.get(Counter, counter_id)
     if found is None:

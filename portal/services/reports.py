@@ -220,6 +220,14 @@ def _report(
     )
 
 
+def latest_month(session: Session, viewer: Viewer, scope: Scope) -> dt.date | None:
+    """Return the first day of the latest month with responses in the scope, or None."""
+    _record(session, viewer, scope)
+    table = rollups.MONTHLY.table
+    query = select(func.max(table.c.month)).where(_matcher(session, scope)(table))
+    return session.scalar(query)
+
+
 def unit_subtree(session: Session, viewer: Viewer, unit_id: int) -> list[int]:
     """Return the ids of a unit the viewer may see and of every unit below it."""
     _record(session, viewer, Scope("unit", unit_id))

@@ -48,8 +48,13 @@ class Viewer:
         return cls(API_CLIENT, policy, unit_id=client.unit_id)
 
     @property
+    def about_one_employee(self) -> bool:
+        """An employee reads only their own scores."""
+        return self.role == Role.EMPLOYEE
+
+    @property
     def sees_everything(self) -> bool:
-        return self.role in (Role.ADMIN, SYSTEM) or (
+        return self.role in (Role.ADMIN, Role.LEADERSHIP, SYSTEM) or (
             self.role == API_CLIENT and self.unit_id is None
         )
 

@@ -57,7 +57,7 @@ def test_demo_info_prints_working_links_and_loading_again_changes_nothing(runner
 
     output = runner.invoke(args=["demo-info"]).output
     logins = re.findall(r"^login: (\S+) (\S+) (\S+)$", output, re.M)
-    assert {role for role, _, _ in logins} == {"admin", "unit_head"}
+    assert {role for role, _, _ in logins} == {"admin", "leadership", "unit_head", "employee"}
     surveys = re.findall(r"^survey: (http://survey\.test/s/\S+)  (.+) / (.+)$", output, re.M)
     assert len(surveys) >= 3
     citizen = SurveyClient(client)
