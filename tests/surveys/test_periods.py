@@ -2,7 +2,7 @@ import datetime as dt
 
 import pytest
 
-from surveys.periods import InvalidPeriod, parse
+from surveys.periods import InvalidPeriod, parse, recent
 
 D = dt.date
 
@@ -70,3 +70,11 @@ def test_months_and_weeks_cover_the_period_exactly():
     assert weeks[0].start == D(2026, 1, 1) and weeks[-1].end == D(2027, 1, 1)
     assert sum(w.days for w in weeks) == 365
     assert weeks[0].code == "2026-W01" and weeks[-1].code == "2026-W53"
+
+
+def test_recent_periods_cover_a_year_of_months_and_cross_year_boundaries():
+    found = [p.code for p in recent(dt.date(2026, 2, 1))]
+    assert found[:3] == ["2026-02", "2026-01", "2025-12"] and len(found) == 12 + 4 + 2 + 2
+    assert found[12:16] == ["2026-Q1", "2025-Q4", "2025-Q3", "2025-Q2"]
+    assert found[16:] == ["2026-S1", "2025-S2", "2026", "2025"]
+    assert [p.code for p in recent(dt.date(2026, 8, 31))][16:18] == ["2026-S2", "2026-S1"]
