@@ -17,8 +17,9 @@ from flask_login import current_user
 from portal.auth import current_viewer, require_roles
 from portal.extensions import db
 from portal.models import Role, utcnow
-from portal.services import appraisal, org, reports
+from portal.services import appraisal, comments, org, reports
 from surveys import calendar, periods
+from surveys.instruments import UNSUR_CODES
 from surveys.periods import InvalidPeriod
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dasbor")
@@ -125,4 +126,57 @@ def mine():
         employee=employee,
         rows=list(zip(reversed(own), reversed(unit_trend), strict=True)),
         unsur_names=appraisal.unsur_names(),
+    )
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, type=int)
+    return value if value is not None and 0 < value <= 2**31 - 1 else None
+
+
+def _score_arg(name: str) -> float | None:
+    value = request.args.get(name, type=float)
+    return value if value is not None and 25 <= value <= 100 else None
+
+
+@bp.get("/komentar")
+def comments_page():
+    """Citizens' comments, newest first, searchable and filterable."""
+    viewer = current_viewer()
+    if current_user.role == Role.EMPLOYEE:
+        if current_user.employee is None:
+            abort(404)
+        unit = current_user.employee.unit
+        scope = reports.Scope("employee", current_user.employee_id)
+    else:
+        unit_id = _int_arg("unit")
+        unit = org.unit(db.session, unit_id) if unit_id is not None else _home_unit()
+        scope = reports.Scope("unit", unit.id)
+    period = _chosen_period(viewer, scope, _today(unit))
+    filters = comments.Filters(
+        text=request.args.get("q", "").strip()[: comments.SEARCH_MAX],
+        counter_id=_int_arg("loket"),
+        employee_id=_int_arg("pegawai"),
+        service_type_id=_int_arg("layanan"),
+        score_min=_score_arg("min"),
+        score_max=_score_arg("maks"),
+    )
+    found = comments.search(
+        db.session, viewer, scope, period, filters, page=request.args.get("hal", 1, type=int)
+    )
+    options = {}
+    if scope.kind == "unit":
+        for kind in ("counter", "employee", "service_type"):
+            options[kind] = reports.breakdown(db.session, viewer, scope, period, kind)
+    args = {k: v for k, v in request.args.items() if k != "hal"}
+    return render_template(
+        "dashboard/comments.html",
+        unit=unit,
+        period=period,
+        choices=periods.recent(_today(unit)),
+        filters=filters,
+        page=found,
+        options=options,
+        args=args,
+        unsur_codes=UNSUR_CODES,
     )

@@ -1,0 +1,146 @@
+"""What citizens wrote: their comments, newest first, for the people who act on them.
+
+A comment is read with the answers it came with and the local time of service. Unit
+heads read the comments of their unit and below, leadership and administrators all,
+an employee only those on responses credited to them (``portal.services.viewer``).
+Comments are free text from anonymous citizens: nothing here reveals who wrote them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from decimal import Decimal
+from fractions import Fraction
+
+from sqlalchemy import Float, case, cast, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from portal.models import Employee, Response, Role
+from portal.services import reports
+from portal.services.reports import Scope
+from portal.services.viewer import Viewer
+from surveys import calendar, scoring
+from surveys.instruments import UNSUR_CODES
+from surveys.periods import Period
+
+PER_PAGE = 20
+SEARCH_MAX = 100
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What a reader narrows the comments by; every field optional."""
+
+    text: str = ""
+    counter_id: int | None = None
+    employee_id: int | None = None
+    service_type_id: int | None = None
+    # The respondent's own mean answer, converted to 25-100 like a score.
+    score_min: float | None = None
+    score_max: float | None = None
+
+
+@dataclass(frozen=True)
+class Comment:
+    response: Response
+    local_time: dt.datetime
+    score: Decimal | None  # the respondent's own mean answer, converted (25-100)
+
+
+@dataclass(frozen=True)
+class Page:
+    comments: list[Comment]
+    number: int
+    has_next: bool
+
+
+def own_score(answers: dict[str, int | None]) -> Decimal | None:
+    """Return a respondent's own mean answer x 25, rounded once (None if all blank)."""
+    given = [v for v in answers.values() if v is not None]
+    if not given:
+        return None
+    return scoring.half_up(Fraction(sum(given) * scoring.CONVERSION, len(given)))
+
+
+def _own_score():
+    """The respondent's own mean answer x 25, in SQL (blanks left out)."""
+    columns = [getattr(Response, code.lower()) for code in UNSUR_CODES]
+    answered = sum(case((c.is_(None), 0), else_=1) for c in columns)
+    total = sum(func.coalesce(c, 0) for c in columns)
+    return cast(total, Float) * 25 / func.nullif(answered, 0)
+
+
+def search(
+    session: Session,
+    viewer: Viewer,
+    scope: Scope,
+    period: Period,
+    filters: Filters = Filters(),
+    *,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> Page:
+    """Return one page of the comments in ``scope`` and ``period``, newest first."""
+    if viewer.role == Role.EMPLOYEE:
+        scope = Scope("employee", viewer.employee_id)
+    if scope.kind != "employee":
+        units = reports.unit_subtree(session, viewer, scope.id)
+        where = [Response.unit_id.in_(units)]
+    else:
+        # Raises ScopeNotFound for an employee the viewer may not see.
+        reports.for_employees(session, viewer, period, [_employee(session, scope.id)])
+        where = [Response.employee_id == scope.id]
+    score = _own_score()
+    where += [
+        Response.service_date >= period.start,
+        Response.service_date < period.end,
+        Response.comment.is_not(None),
+        Response.comment != "",
+    ]
+    if filters.text:
+        words = filters.text.strip()[:SEARCH_MAX]
+        escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        where.append(func.lower(Response.comment).like(f"%{escaped.lower()}%", escape="\\"))
+    for column, value in (
+        (Response.counter_id, filters.counter_id),
+        (Response.employee_id, filters.employee_id),
+        (Response.service_type_id, filters.service_type_id),
+    ):
+        if value is not None:
+            where.append(column == value)
+    if filters.score_min is not None:
+        where.append(score >= filters.score_min)
+    if filters.score_max is not None:
+        where.append(score <= filters.score_max)
+    page = max(1, min(page, 10_000))
+    query = (
+        select(Response, score)
+        .where(*where)
+        .options(
+            selectinload(Response.unit),
+            selectinload(Response.counter),
+            selectinload(Response.employee),
+            selectinload(Response.service_type),
+        )
+        .order_by(Response.submitted_at.desc(), Response.id)
+        .offset((page - 1) * per_page)
+        .limit(per_page + 1)
+    )
+    rows = session.execute(query).all()
+    comments = [
+        Comment(
+            response=response,
+            local_time=calendar.to_local(response.submitted_at, response.unit.timezone),
+            score=own_score(response.answers),
+        )
+        for response, _ in rows[:per_page]
+    ]
+    return Page(comments=comments, number=page, has_next=len(rows) > per_page)
+
+
+def _employee(session: Session, employee_id: int) -> Employee:
+    found = session.get(Employee, employee_id)
+    if found is None:
+        raise reports.ScopeNotFound(f"No employee with id {employee_id}.")
+    return found
