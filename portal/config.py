@@ -160,6 +160,8 @@ def from_environment(instance_path: str) -> dict:
         "REPORT_POLICY": ReportPolicy(minimum_for_person=_env_int("PERSON_SCORE_MINIMUM", 30)),
         # The appraisal API (docs/api.md): suggested expectation, closing, limits.
         "APPRAISAL_THRESHOLDS": _thresholds(),
+        # Respondent-profile cells below this count are suppressed (portal.services.profile).
+        "PROFILE_MIN_CELL": _env_int("PROFILE_MIN_CELL", 5),
         "PERIOD_GRACE_DAYS": _env_int("PERIOD_GRACE_DAYS", DEFAULT_GRACE_DAYS),
         "API_CLIENT_LIMIT": _env("API_CLIENT_LIMIT", "120 per minute;3000 per hour"),
         "API_ADDRESS_LIMIT": _env("API_ADDRESS_LIMIT", "300 per minute"),

@@ -1,13 +1,28 @@
-"""Pages that need no login and no survey link: home, language choice, health checks."""
+"""Pages that need no login and no survey link: home, language choice, health checks,
+and each unit's published results."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, redirect, render_template, request, session, url_for
+import datetime as dt
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 from portal.extensions import db, limiter
 from portal.i18n import LANGUAGES
+from portal.models import utcnow
 from portal.navigation import safe_next
-from portal.services import health
+from portal.services import appraisal, health, org, profile, reports
+from portal.services.viewer import Viewer
+from surveys import calendar, periods
 
 bp = Blueprint("public", __name__)
 
@@ -45,3 +60,43 @@ def readyz():
     ready = all(c.ok for c in checks)
     body = {"status": "ok" if ready else "unavailable", **{c.name: c.detail for c in checks}}
     return body, 200 if ready else 503
+
+
+@bp.get("/hasil/<int:unit_id>")
+def results(unit_id: int):
+    """A unit's published results for a period: no login, no employee named."""
+    policy = current_app.config["REPORT_POLICY"]
+    viewer = Viewer.public(policy)
+    unit = org.unit(db.session, unit_id)
+    scope = reports.Scope("unit", unit.id)
+    today = calendar.to_local(utcnow(), unit.timezone).date()
+    period = None
+    if request.args.get("periode"):
+        try:
+            period = periods.parse(request.args["periode"])
+        except periods.InvalidPeriod:
+            abort(404)
+    if period is None:
+        latest = reports.latest_month(db.session, viewer, scope)
+        start = latest or today
+        period = periods.month(start.year, start.month)
+    overall = reports.score_for(db.session, viewer, scope, period)
+    return render_template(
+        "public/results.html",
+        unit=unit,
+        period=period,
+        last_day=period.end - dt.timedelta(days=1),
+        choices=periods.recent(today),
+        overall=overall,
+        unsur_names=appraisal.unsur_names(),
+        children=reports.breakdown(db.session, viewer, scope, period, "unit"),
+        profile=profile.profile(
+            db.session,
+            viewer,
+            scope,
+            period,
+            minimum=current_app.config["PROFILE_MIN_CELL"],
+            dimensions=("sex", "education"),
+        ),
+        minimum=current_app.config["PROFILE_MIN_CELL"],
+    )

@@ -20,6 +20,9 @@ from surveys.policy import ReportPolicy
 SYSTEM = "system"
 # An appraisal system pulling scores with an API key (portal.services.api_clients).
 API_CLIENT = "api_client"
+# Anyone reading the published results (PermenPAN-RB 14/2017 requires publication):
+# every unit's results, never a breakdown by employee (the public pages ask for none).
+PUBLIC = "public"
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,11 @@ class Viewer:
         """Return the viewer of an API client: its unit subtree, or every unit."""
         return cls(API_CLIENT, policy, unit_id=client.unit_id)
 
+    @classmethod
+    def public(cls, policy: ReportPolicy) -> Viewer:
+        """Return the viewer of the published results page."""
+        return cls(PUBLIC, policy)
+
     @property
     def about_one_employee(self) -> bool:
         """An employee reads only their own scores."""
@@ -54,7 +62,7 @@ class Viewer:
 
     @property
     def sees_everything(self) -> bool:
-        return self.role in (Role.ADMIN, Role.LEADERSHIP, SYSTEM) or (
+        return self.role in (Role.ADMIN, Role.LEADERSHIP, SYSTEM, PUBLIC) or (
             self.role == API_CLIENT and self.unit_id is None
         )
 

@@ -36,3 +36,14 @@ def test_an_admin_creates_an_api_key_on_a_phone_and_the_api_takes_it(live_portal
     phone.click("text=Periode dan snapshot")
     assert phone.locator("td", has_text="Dapat ditutup mulai").count() > 0
     assert accessibility.violations(phone) == []
+
+
+def test_the_published_results_read_well_on_a_phone_with_no_axe_violations(live_portal, phone):
+    _, base_url = live_portal
+    phone.goto(base_url + "/hasil/1")
+    assert phone.locator("h1").inner_text() == "Hasil Survei Kepuasan Masyarakat"
+    assert phone.locator(".summary .big").count() == 1
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    ARTIFACTS.mkdir(exist_ok=True)
+    phone.screenshot(path=str(ARTIFACTS / "public-results-360x740.png"), full_page=True)
+    assert accessibility.violations(phone) == []

@@ -118,6 +118,8 @@ def test_a_submission_is_stored_attributed_to_the_employee_on_duty_and_counted(
     )
     assert result.status_code == 303
     assert "/terima-kasih?kode=" in result.headers["Location"]
+    thanks = citizen.client.get(result.headers["Location"]).get_data(as_text=True)
+    assert f'href="/hasil/{loket.unit_id}"' in thanks  # the published results, one tap away
 
     [response] = _responses(session)
     assert response.counter_id == loket.id and response.unit_id == loket.unit_id
