@@ -14,15 +14,18 @@ from flask_login import current_user
 
 from portal.admin.views import bp
 from portal.extensions import db
-from portal.services import api_clients, appraisal, evidence, org, score_reads, snapshots
+from portal.services import (
+    api_clients,
+    appraisal,
+    evidence,
+    org,
+    score_reads,
+    snapshots,
+    spreadsheets,
+)
 from portal.services.viewer import Viewer
 from surveys.errors import SurveyError
 from surveys.periods import InvalidPeriod
-
-MIMETYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def _settings() -> appraisal.Settings:
@@ -157,6 +160,8 @@ def export_period(code: str, fmt: str):
     viewer = Viewer.system(current_app.config["REPORT_POLICY"])
     objects = score_reads.every_employee(db.session, viewer, src, _settings())
     name = evidence.filename(period.code, fmt, src.snapshot.id if src.snapshot else None)
-    response = Response(evidence.render(objects, fmt, period.code), mimetype=MIMETYPES[fmt])
+    response = Response(
+        evidence.render(objects, fmt, period.code), mimetype=spreadsheets.MIMETYPES[fmt]
+    )
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     return _no_store(response)

@@ -10,14 +10,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.auth import current_viewer, require_roles
 from portal.extensions import db
 from portal.models import Role, utcnow
-from portal.services import appraisal, comments, org, reports
+from portal.services import appraisal, comments, exports, org, reports, spreadsheets
 from surveys import calendar, periods
 from surveys.instruments import UNSUR_CODES
 from surveys.periods import InvalidPeriod
@@ -180,3 +189,22 @@ def comments_page():
         args=args,
         unsur_codes=UNSUR_CODES,
     )
+
+
+@bp.get("/ekspor/<any(skor, responden):what>.<any(csv, xlsx):fmt>")
+def export(what: str, fmt: str):
+    """The dashboard's tables, or the anonymous responses, as CSV or XLSX."""
+    if current_user.role not in READERS:
+        abort(404)
+    viewer = current_viewer()
+    unit_id = _int_arg("unit")
+    unit = org.unit(db.session, unit_id) if unit_id is not None else _home_unit()
+    scope = reports.Scope("unit", unit.id)
+    period = _chosen_period(viewer, scope, _today(unit))
+    build = exports.score_tables if what == "skor" else exports.respondents
+    body = spreadsheets.render(build(db.session, viewer, scope, period), fmt)
+    response = Response(body, mimetype=spreadsheets.MIMETYPES[fmt])
+    name = exports.filename(unit.name, period, what, fmt)
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -7,12 +7,9 @@ CSV and XLSX, so a number in the file is the number the API gives.
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable
 
-from openpyxl import Workbook
-
+from portal.services import spreadsheets
 from surveys.instruments import UNSUR_CODES
 
 FORMATS = ("csv", "xlsx")
@@ -89,46 +86,10 @@ def row(obj: dict) -> dict:
     return flat
 
 
-def _cell(value):
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
-
-
-def to_csv(objects: Iterable[dict]) -> bytes:
-    """Return the rows as UTF-8 CSV with a BOM, so spreadsheet programs read the names."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
-    for obj in objects:
-        flat = row(obj)
-        writer.writerow([_cell(flat[c]) for c in COLUMNS])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")
-
-
-def to_xlsx(objects: Iterable[dict], title: str) -> bytes:
-    """Return the rows as an XLSX workbook with one sheet named after the period."""
-    book = Workbook(write_only=True)
-    sheet = book.create_sheet(title=title[:31] or "SKM")
-    sheet.append(list(COLUMNS))
-    for obj in objects:
-        flat = row(obj)
-        sheet.append(
-            [_cell(flat[c]) if not isinstance(flat[c], bool) else flat[c] for c in COLUMNS]
-        )
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 def render(objects: Iterable[dict], fmt: str, title: str) -> bytes:
-    if fmt == "csv":
-        return to_csv(objects)
-    if fmt == "xlsx":
-        return to_xlsx(objects, title)
-    raise ValueError(f"Unknown format {fmt!r}; use one of {', '.join(FORMATS)}.")
+    """Return the objects as a CSV or XLSX file, one row per employee."""
+    rows = ([row(obj)[c] for c in COLUMNS] for obj in objects)
+    return spreadsheets.render([spreadsheets.Sheet(title, COLUMNS, rows)], fmt)
 
 
 def filename(period_code: str, fmt: str, snapshot_id: int | None) -> str:
