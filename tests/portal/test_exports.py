@@ -66,8 +66,9 @@ def test_respondent_rows_are_anonymous_and_formula_safe(client, served):
     rows = _csv(client.get("/dasbor/ekspor/responden.csv?periode=2026-07"))
     assert len(rows) == 5
     assert "employee" not in rows[0] and "client_hash" not in rows[0]
-    assert rows[0]["local_time"] == "2026-07-10 10:00" and rows[0]["sex"] == "P"
-    assert rows[0]["comment"].startswith("'=HYPERLINK")
+    (commented,) = [r for r in rows if r["comment"]]
+    assert commented["local_time"] == "2026-07-10 10:00" and commented["sex"] == "P"
+    assert commented["comment"].startswith("'=HYPERLINK")
     book = load_workbook(
         io.BytesIO(client.get("/dasbor/ekspor/responden.xlsx?periode=2026-07").data)
     )
