@@ -23,10 +23,19 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from portal import labels
 from portal.auth import current_viewer, require_roles
 from portal.extensions import db
 from portal.models import Role, utcnow
-from portal.services import appraisal, comments, exports, org, reports, spreadsheets
+from portal.services import (
+    appraisal,
+    comments,
+    exports,
+    followup,
+    org,
+    reports,
+    spreadsheets,
+)
 from surveys import calendar, periods
 from surveys.instruments import UNSUR_CODES
 from surveys.periods import InvalidPeriod
@@ -208,3 +217,77 @@ def export(what: str, fmt: str):
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def _plan_target():
+    viewer = current_viewer()
+    unit_id = _int_arg("unit") or request.form.get("unit", type=int)
+    unit = org.unit(db.session, unit_id) if unit_id else _home_unit()
+    scope = reports.Scope("unit", unit.id)
+    return viewer, unit, scope
+
+
+@bp.get("/tindak-lanjut")
+def follow_up():
+    """The unit's follow-up plan for a period, against its weakest unsur."""
+    if current_user.role not in READERS:
+        abort(404)
+    viewer, unit, scope = _plan_target()
+    period = _chosen_period(viewer, scope, _today(unit))
+    overall = reports.score_for(db.session, viewer, scope, period)
+    return render_template(
+        "dashboard/follow_up.html",
+        unit=unit,
+        period=period,
+        choices=periods.recent(_today(unit)),
+        overall=overall,
+        actions=followup.plan(db.session, viewer, unit.id, period),
+        unsur_names=appraisal.unsur_names(),
+        statuses=labels.ACTION_STATUS,
+        may_write=current_user.role in (Role.ADMIN, Role.UNIT_HEAD),
+    )
+
+
+@bp.post("/tindak-lanjut")
+def add_follow_up():
+    if current_user.role not in (Role.ADMIN, Role.UNIT_HEAD):
+        abort(404)
+    viewer, unit, scope = _plan_target()
+    try:
+        period = periods.parse(request.form.get("periode", ""))
+        due = dt.date.fromisoformat(request.form.get("due", ""))
+    except (InvalidPeriod, ValueError):
+        period, due = None, None
+    back = url_for(".follow_up", unit=unit.id, periode=period.code if period else None)
+    if period is None:
+        flash(_l("Periode atau tanggal target tidak sah."), "error")
+        return redirect(back)
+    draft = followup.Draft(
+        unsur=request.form.get("unsur", ""),
+        action=request.form.get("action", ""),
+        owner=request.form.get("owner", ""),
+        due=due,
+    )
+    try:
+        followup.add(db.session, viewer, unit.id, period, draft, by=current_user.username)
+    except followup.InvalidAction:
+        db.session.rollback()
+        flash(_l("Lengkapi unsur, tindakan, penanggung jawab dan tanggal target."), "error")
+        return redirect(back)
+    db.session.commit()
+    flash(_l("Tindakan dicatat dalam rencana tindak lanjut."))
+    return redirect(back)
+
+
+@bp.post("/tindak-lanjut/<int:action_id>/status")
+def follow_up_status(action_id: int):
+    if current_user.role not in (Role.ADMIN, Role.UNIT_HEAD):
+        abort(404)
+    try:
+        action = followup.set_status(
+            db.session, current_viewer(), action_id, request.form.get("status", "")
+        )
+    except followup.InvalidAction:
+        abort(400)
+    db.session.commit()
+    return redirect(url_for(".follow_up", unit=action.unit_id, periode=action.period))

@@ -14,9 +14,12 @@ from portal.models.feedback import (
     ServiceRollup,
     receipt_code,
 )
+from portal.models.followup import ActionStatus, FollowUpAction
 from portal.models.org import Counter, DutyShift, Employee, ServiceType, Unit, UnitKind
 
 __all__ = [
+    "ActionStatus",
+    "FollowUpAction",
     "ApiCall",
     "ApiClient",
     "PeriodSnapshot",

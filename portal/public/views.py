@@ -16,11 +16,12 @@ from flask import (
     url_for,
 )
 
+from portal import labels
 from portal.extensions import db, limiter
 from portal.i18n import LANGUAGES
 from portal.models import utcnow
 from portal.navigation import safe_next
-from portal.services import appraisal, health, org, profile, reports
+from portal.services import appraisal, followup, health, org, profile, reports
 from portal.services.viewer import Viewer
 from surveys import calendar, periods
 
@@ -99,4 +100,6 @@ def results(unit_id: int):
             dimensions=("sex", "education"),
         ),
         minimum=current_app.config["PROFILE_MIN_CELL"],
+        actions=followup.plan(db.session, viewer, unit.id, period),
+        statuses=labels.ACTION_STATUS,
     )
