@@ -7,7 +7,7 @@ HOST   ?= 127.0.0.1
 FLASK  := $(BIN)/flask --app wsgi
 export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run serve test test-fast lint format install clean translations bench bench-page bench-load bench-cost bench-national
+.PHONY: run serve test test-fast lint format install clean translations bench bench-page bench-load bench-cost bench-national bench-api
 
 CATALOGS := $(patsubst %.po,%.mo,$(wildcard translations/*/LC_MESSAGES/messages.po))
 
@@ -98,6 +98,10 @@ bench-cost: $(VENV)/.installed-test $(CATALOGS)
 
 bench-national: $(VENV)/.installed-test
 	$(BIN)/python -m bench.national $(BENCH_NATIONAL_ARGS)
+
+# /api/v1/scores pages, closed and open year, against the same pages from raw responses (~6 min).
+bench-api: $(VENV)/.installed-test $(CATALOGS)
+	$(BIN)/python -m bench.api $(BENCH_API_ARGS)
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check portal surveys tests bench wsgi.py

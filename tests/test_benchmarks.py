@@ -79,3 +79,20 @@ def test_the_national_benchmark_runs_and_its_reports_equal_the_naive_group_by():
     )
     reports = re.findall(r"^(?:score_for|breakdown) .*\s(yes|no)$", run.stdout, re.M)
     assert len(reports) == 8 and set(reports) == {"yes"}, run.stdout
+
+
+def test_the_api_benchmark_pages_both_years_and_they_equal_the_raw_pages():
+    run = _bench(
+        "api", "--responses=5000", "--employees=50", "--limit=20", "--repeat=2", timeout=60
+    )
+    line = re.compile(
+        r"^(2025 \(closed\)|2026 \(open\))\s+6/3\s+50\s+([\d.]+) ms.*\s(yes|NO)", re.M
+    )
+    found = {period: (float(ms), same) for period, ms, same in line.findall(run.stdout)}
+    assert set(found) == {"2025 (closed)", "2026 (open)"}, run.stdout
+    assert all(ms > 0 and same == "yes" for ms, same in found.values()), run.stdout
+    budget = (
+        r"^budget: closed p95 [\d.]+ ms \(under 100 ms\),"
+        r" open p95 [\d.]+ ms \(under 300 ms\): (met|NOT MET)$"
+    )
+    assert re.search(budget, run.stdout, re.M), run.stdout
