@@ -1,8 +1,10 @@
-"""The JSON shapes of the appraisal API: they serialize every response and generate
-``/api/v1/openapi.json`` (flask-smorest, decision record 0007).
+"""The JSON shapes of the appraisal API: they generate ``/api/v1/openapi.json``
+(flask-smorest), parse the query, and are the contract every answer is checked against.
 
-The objects themselves are built by ``portal.services.appraisal``; these schemas are
-their contract. A field that is null when a number may not be shown says so.
+The objects themselves are built by ``portal.services.appraisal`` in exactly these
+shapes, so an answer is sent as built (decision record 0007); tests dump each kind of
+answer through its schema and require it unchanged. A field that is null when a number
+may not be shown says so.
 """
 
 from __future__ import annotations
@@ -140,8 +142,8 @@ class ScoresPage(_Strict):
 class Snapshot(_Strict):
     id = fields.Integer(required=True)
     version = fields.Integer(required=True)
-    closed_at = fields.DateTime(required=True)
-    reopened_at = fields.DateTime(required=True, allow_none=True)
+    closed_at = fields.AwareDateTime(required=True, metadata={"description": "UTC"})
+    reopened_at = fields.AwareDateTime(required=True, allow_none=True)
     current = fields.Boolean(required=True)
 
 

@@ -2,11 +2,14 @@
 
 The API, the evidence export and the admin downloads all read through here, so a
 closed period answers from its frozen bytes everywhere and an open one from
-``portal.services.appraisal`` everywhere.
+``portal.services.appraisal`` everywhere. A frozen object comes back as ``Frozen``:
+its stored JSON text, which the API sends as it is (it was built to the API's schema
+when the period closed) and an export parses.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -17,6 +20,20 @@ from portal.services import appraisal, snapshots
 from portal.services.viewer import Viewer
 from surveys.errors import NotFound
 from surveys.periods import Period
+
+
+@dataclass(frozen=True)
+class Frozen:
+    """A score object as frozen in a snapshot: canonical JSON text."""
+
+    text: str
+
+    def data(self) -> dict:
+        return json.loads(self.text)
+
+
+def as_data(obj: dict | Frozen) -> dict:
+    return obj.data() if isinstance(obj, Frozen) else obj
 
 
 @dataclass(frozen=True)
@@ -40,14 +57,14 @@ def source(session: Session, period: Period, snapshot_id: int | None = None) -> 
 
 def employee(
     session: Session, viewer: Viewer, src: Source, nip: str, settings: appraisal.Settings
-) -> dict:
+) -> dict | Frozen:
     """Return one employee's object; NotFound for an unknown NIP, ScopeNotFound for one
     outside the viewer's scope."""
     if src.snapshot is not None:
         body = snapshots.employee_entry(session, viewer, src.snapshot, nip)
         if body is None:
             raise NotFound(f"No employee with NIP {nip} in {src.period.code}.")
-        return body
+        return Frozen(body)
     found = session.scalar(select(Employee).where(Employee.nip == nip))
     if found is None:
         raise NotFound(f"No employee with NIP {nip}.")
@@ -64,14 +81,15 @@ def employees(
     unit_id: int | None = None,
     after: str | None = None,
     limit: int = 500,
-) -> list[dict]:
+) -> list[dict] | list[Frozen]:
     """Return up to ``limit`` employee objects in NIP order after the NIP ``after``."""
     if unit_id is not None and session.get(Unit, unit_id) is None:
         raise NotFound(f"No unit with id {unit_id}.")
     if src.snapshot is not None:
-        return snapshots.employee_entries(
+        texts = snapshots.employee_entries(
             session, viewer, src.snapshot, unit_id=unit_id, after=after, limit=limit
         )
+        return [Frozen(text) for text in texts]
     query = appraisal.employees_in_scope(session, viewer, unit_id=unit_id, after=after)
     found = list(session.scalars(query.limit(limit)))
     return appraisal.employee_objects(session, viewer, src.period, found, settings)
@@ -80,20 +98,22 @@ def employees(
 def every_employee(
     session: Session, viewer: Viewer, src: Source, settings: appraisal.Settings, page: int = 500
 ):
-    """Yield every employee object in the viewer's scope, in NIP order."""
+    """Yield every employee object (as data) in the viewer's scope, in NIP order."""
     after = None
     while True:
-        batch = employees(session, viewer, src, settings, after=after, limit=page)
+        batch = [
+            as_data(o) for o in employees(session, viewer, src, settings, after=after, limit=page)
+        ]
         yield from batch
         if len(batch) < page:
             return
         after = batch[-1]["nip"]
 
 
-def unit(session: Session, viewer: Viewer, src: Source, unit_id: int) -> dict:
+def unit(session: Session, viewer: Viewer, src: Source, unit_id: int) -> dict | Frozen:
     """Return a unit's object; NotFound if there is no such unit."""
     if not 0 < unit_id <= 2**31 - 1 or session.get(Unit, unit_id) is None:
         raise NotFound(f"No unit with id {unit_id}.")
     if src.snapshot is not None:
-        return snapshots.unit_entry(session, viewer, src.snapshot, unit_id)
+        return Frozen(snapshots.unit_entry(session, viewer, src.snapshot, unit_id))
     return appraisal.unit_objects(session, viewer, src.period, unit_id)

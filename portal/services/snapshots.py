@@ -187,8 +187,8 @@ def reopen(
 
 def employee_entry(
     session: Session, viewer: Viewer, snapshot: PeriodSnapshot, nip: str
-) -> dict | None:
-    """Return an employee's frozen object, or None if the snapshot has no such NIP;
+) -> str | None:
+    """Return an employee's frozen object (JSON text), or None if the snapshot has no such NIP;
     raises ScopeNotFound when the viewer may not see the employee's unit of then."""
     entry = session.scalar(
         select(SnapshotEntry).where(
@@ -200,11 +200,11 @@ def employee_entry(
     if entry is None:
         return None
     _check_visible(session, viewer, entry.unit_id)
-    return json.loads(entry.body)
+    return entry.body
 
 
-def unit_entry(session: Session, viewer: Viewer, snapshot: PeriodSnapshot, unit_id: int) -> dict:
-    """Return a unit's frozen object; ScopeNotFound if absent or not the viewer's."""
+def unit_entry(session: Session, viewer: Viewer, snapshot: PeriodSnapshot, unit_id: int) -> str:
+    """Return a unit's frozen object (its JSON text); NotFound if the snapshot has none."""
     _check_visible(session, viewer, unit_id)
     entry = session.scalar(
         select(SnapshotEntry).where(
@@ -215,7 +215,7 @@ def unit_entry(session: Session, viewer: Viewer, snapshot: PeriodSnapshot, unit_
     )
     if entry is None:  # a unit created after the period closed
         raise NotFound(f"No unit {unit_id} in snapshot {snapshot.id}.")
-    return json.loads(entry.body)
+    return entry.body
 
 
 def employee_entries(
@@ -226,8 +226,8 @@ def employee_entries(
     unit_id: int | None,
     after: str | None,
     limit: int,
-) -> list[dict]:
-    """Return a page of frozen employee objects in NIP order, within the viewer's scope
+) -> list[str]:
+    """Return a page of frozen employee objects (JSON texts) in NIP order, within the viewer's scope
     (and ``unit_id``'s subtree as it is now), after the NIP ``after``."""
     query = select(SnapshotEntry.body).where(
         SnapshotEntry.snapshot_id == snapshot.id, SnapshotEntry.kind == EMPLOYEE
@@ -241,7 +241,7 @@ def employee_entries(
     if after is not None:
         query = query.where(SnapshotEntry.sort_key > after)
     query = query.order_by(SnapshotEntry.sort_key).limit(limit)
-    return [json.loads(body) for body in session.scalars(query)]
+    return list(session.scalars(query))
 
 
 def _check_visible(session: Session, viewer: Viewer, unit_id: int) -> None:

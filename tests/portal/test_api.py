@@ -427,3 +427,24 @@ def test_every_score_on_a_page_equals_a_recount_of_its_stored_answers(client, pe
                 assert unsur["respondents"] == exact.respondents
         else:
             assert expected.respondents < 30 and item["score"] is None
+
+
+def test_every_object_served_is_exactly_what_its_schema_serializes(app, client, pemda):
+    """Frozen objects are sent as stored, so they must already be the schema's output."""
+    from portal.api import schemas
+
+    key = _key()
+    nip, root = pemda["siti"].nip, pemda["root"].id
+    urls = {
+        schemas.ScoresPage: "/api/v1/scores?period=2026-Q3",
+        schemas.EmployeeScore: f"/api/v1/employees/{nip}/score?period=2026-Q3",
+        schemas.UnitScore: f"/api/v1/units/{root}/score?period=2026-Q3",
+    }
+    live = {schema: _get(client, url, key).json for schema, url in urls.items()}
+    _close(app, "2026-Q3")
+    frozen = {schema: _get(client, url, key).json for schema, url in urls.items()}
+    for answers in (live, frozen):
+        for schema, body in answers.items():
+            assert schema().dump(body) == body, schema.__name__
+    live, frozen = live[schemas.ScoresPage], frozen[schemas.ScoresPage]
+    assert [i["score"] for i in frozen["items"]] == [i["score"] for i in live["items"]]

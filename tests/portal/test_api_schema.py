@@ -10,7 +10,8 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 
 from portal.extensions import db
-from portal.services import api_clients, feedback
+from portal.services import api_clients, appraisal, feedback, snapshots
+from surveys import periods
 from tests import factories
 
 JULY = dt.datetime(2026, 7, 10, 3, 0)
@@ -25,6 +26,17 @@ def keyed(app):
     for n in range(31):
         factories.respond(target, {"U1": 1 + n % 4, "U6": 4, "U7": 3}, at=JULY, commit=False)
     _, key = api_clients.create(db.session, "schemathesis")
+    db.session.commit()
+    # A closed month too: its answers are sent as frozen, and must keep the document.
+    snapshots.close(
+        db.session,
+        periods.parse("2026-07"),
+        by="test",
+        settings=appraisal.Settings(app.config["APPRAISAL_THRESHOLDS"]),
+        policy=app.config["REPORT_POLICY"],
+        grace_days=3,
+        now=dt.datetime(2026, 8, 10),
+    )
     db.session.commit()
     return key
 
