@@ -27,9 +27,12 @@ from werkzeug.serving import make_server
 
 from portal import create_app, database
 from portal.extensions import db as _db
-from portal.models import Base
+from portal.models import Base, access
 from portal.services import instruments
 from tests.tcp_proxy import TcpProxy
+
+# A hash per test user and per login at production strength was half of make test-fast.
+access.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")

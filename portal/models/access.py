@@ -11,6 +11,10 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from portal.models.base import Base, utcnow
 
+# werkzeug's default, scrypt: about a quarter of a second per hash or check here. The
+# test suite lowers it (tests/conftest.py), where it made half the inner loop's time.
+PASSWORD_HASH_METHOD = "scrypt"
+
 
 class Role:
     ADMIN = "admin"
@@ -41,7 +45,7 @@ class User(UserMixin, Base):
         return self.active
 
     def set_password(self, password: str) -> None:
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = generate_password_hash(password, method=PASSWORD_HASH_METHOD)
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from portal.models import User
+from portal.models import User, access
 
 
 @cache
@@ -16,7 +16,7 @@ def _dummy_hash() -> str:
     """Return a hash checked against when the username is unknown, so both failures take
     the same time. Made on first use, not at import: hashing takes a quarter of a second,
     which every process start (each CLI command, each worker) would otherwise pay."""
-    return generate_password_hash("no user has this password")
+    return generate_password_hash("no user has this password", method=access.PASSWORD_HASH_METHOD)
 
 
 def authenticate(session: Session, username: str, password: str) -> User | None:

@@ -41,6 +41,7 @@ def keyed(app):
     return key
 
 
+@pytest.mark.slow  # hundreds of generated requests: make test runs it, test-fast does not
 @pytest.mark.parametrize("app", ["sqlite"], indirect=True)
 def test_every_operation_keeps_its_documented_contract(app, keyed):
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)

@@ -14,11 +14,18 @@ from openpyxl import load_workbook
 from portal.extensions import db
 from portal.models import PeriodSnapshot, Role
 from portal.services import api_clients, feedback
+from surveys.policy import ReportPolicy
 from tests import factories
 from tests.conftest import hidden_fields, login
 
 ANSWERS = {"U1": 3, "U2": 2, "U3": 4, "U4": 3, "U5": 3, "U6": 4, "U7": 3, "U8": 2, "U9": 3}
 JULY = dt.datetime(2026, 7, 10, 3, 0)
+
+
+@pytest.fixture
+def app_config():
+    # Five respondents make a valid personal score here (30 in production).
+    return {"REPORT_POLICY": ReportPolicy(minimum_for_person=5)}
 
 
 @pytest.fixture
@@ -30,7 +37,7 @@ def staffed(app):
     ]
     for person in people:
         target = feedback.target_for(db.session, unit, card_employee=person)
-        for _ in range(30):
+        for _ in range(5):
             factories.respond(target, ANSWERS, at=JULY, commit=False)
     factories.user("admin")
     factories.user("kepala", role=Role.UNIT_HEAD, unit_=unit)
@@ -97,7 +104,7 @@ def test_an_admin_closes_reopens_and_downloads_a_period(client, staffed, monkeyp
     )
     rows = list(csv.DictReader(io.StringIO(export.get_data(as_text=True).lstrip("\ufeff"))))
     assert [r["nip"] for r in rows] == ["198001012005011002", "198703152010012001"]
-    assert rows[0]["respondents"] == "30" and rows[0]["valid"] == "true"
+    assert rows[0]["respondents"] == "5" and rows[0]["valid"] == "true"
 
     refused = client.post("/admin/periode/2026-Q3/buka-kembali", data={"csrf_token": token})
     assert refused.status_code == 302 and snapshot.reopened_at is None
