@@ -68,7 +68,7 @@ PYTEST_WORKERS ?= 2
 
 # The whole suite, with a coverage report and a floor per package.
 test: $(VENV)/.installed-test $(CATALOGS) node_modules/.installed
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --cov --cov-report= $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal --cov --cov-report= $(PYTEST_ARGS)
 	$(BIN)/python -m coverage report --include='surveys/*' --fail-under=95
 	$(BIN)/python -m coverage report --include='portal/*' --fail-under=90
 

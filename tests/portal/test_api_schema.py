@@ -56,7 +56,7 @@ def test_every_operation_keeps_its_documented_contract(app, keyed):
 def _check(operation, headers):
     @given(case=operation.as_strategy())
     @settings(
-        max_examples=60, deadline=None, database=None, suppress_health_check=list(HealthCheck)
+        max_examples=30, deadline=None, database=None, suppress_health_check=list(HealthCheck)
     )
     def check(case):
         response = case.call(headers=headers)
