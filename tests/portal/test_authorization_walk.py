@@ -1,0 +1,220 @@
+"""Every route, as every role and as an anonymous visitor: who gets in, and no 5xx.
+
+The table below must name every rule the app has (a new route fails the first test
+until it is given its expectation here). Ids point at records of *another* unit where
+that matters, so a unit head editing an id in a URL must get 404.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from portal.models import FollowUpAction
+from portal.services import api_clients, feedback
+from tests import factories
+from tests.conftest import login
+
+ROLES = ("anonymous", "admin", "leadership", "unit_head", "employee")
+IN, OUT, LOGIN, NOT_FOUND, ANY = "in", "out", "login", "404", "any"
+STAFF_ONLY = {"anonymous": LOGIN}
+
+
+def _expect(admin, leadership, unit_head, employee, anonymous=LOGIN):
+    return {
+        "anonymous": anonymous,
+        "admin": admin,
+        "leadership": leadership,
+        "unit_head": unit_head,
+        "employee": employee,
+    }
+
+
+ADMIN_ONLY = _expect(IN, OUT, OUT, OUT)
+PUBLIC = _expect(IN, IN, IN, IN, anonymous=IN)
+
+# rule -> (method, url template, expectation per role)
+ROUTES = {
+    # First: an admin's walk withdraws this counter's QR links further down.
+    "/s/<token>": ("GET", "{survey}", PUBLIC),
+    "/s/<token>/terima-kasih": ("GET", "{survey}/terima-kasih?kode=ABCD-1234", PUBLIC),
+    "/": ("GET", "/", PUBLIC),
+    "/admin/": ("GET", "/admin/", ADMIN_ONLY),
+    "/admin/api-klien": ("GET", "/admin/api-klien", ADMIN_ONLY),
+    "/admin/api-klien/<int:client_id>": ("GET", "/admin/api-klien/{client}", ADMIN_ONLY),
+    "/admin/api-klien/<int:client_id>/cabut": (
+        "POST",
+        "/admin/api-klien/{client}/cabut",
+        ADMIN_ONLY,
+    ),
+    "/admin/loket/<int:counter_id>/qr.<any(png, svg):fmt>": (
+        "GET",
+        "/admin/loket/{counter}/qr.png",
+        ADMIN_ONLY,
+    ),
+    "/admin/loket/<int:counter_id>/tarik-qr": (
+        "POST",
+        "/admin/loket/{counter}/tarik-qr",
+        ADMIN_ONLY,
+    ),
+    "/admin/periode": ("GET", "/admin/periode", ADMIN_ONLY),
+    "/admin/periode/<code>/buka-kembali": (
+        "POST",
+        "/admin/periode/2026-07/buka-kembali",
+        ADMIN_ONLY,
+    ),
+    "/admin/periode/<code>/bukti.<any(csv, xlsx):fmt>": (
+        "GET",
+        "/admin/periode/2026-07/bukti.csv",
+        ADMIN_ONLY,
+    ),
+    "/admin/periode/<code>/tutup": ("POST", "/admin/periode/2026-07/tutup", ADMIN_ONLY),
+    # The API takes keys, not sessions: every role without a key is 401.
+    "/api/v1/employees/<string:nip>/score": (
+        "GET",
+        "/api/v1/employees/{nip}/score?period=2026-07",
+        _expect(OUT, OUT, OUT, OUT, anonymous=OUT),
+    ),
+    "/api/v1/openapi.json": ("GET", "/api/v1/openapi.json", PUBLIC),
+    "/api/v1/periods": ("GET", "/api/v1/periods", _expect(OUT, OUT, OUT, OUT, anonymous=OUT)),
+    "/api/v1/scores": (
+        "GET",
+        "/api/v1/scores?period=2026",
+        _expect(OUT, OUT, OUT, OUT, anonymous=OUT),
+    ),
+    "/api/v1/units/<int:unit_id>/score": (
+        "GET",
+        "/api/v1/units/{other}/score?period=2026",
+        _expect(OUT, OUT, OUT, OUT, anonymous=OUT),
+    ),
+    "/bahasa/<code>": ("GET", "/bahasa/en", PUBLIC),
+    # The other unit: readers of the whole tree see it, its neighbour's head gets 404.
+    "/dasbor/": ("GET", "/dasbor/?unit={other}", _expect(IN, IN, NOT_FOUND, IN)),
+    "/dasbor/ekspor/<any(skor, responden):what>.<any(csv, xlsx):fmt>": (
+        "GET",
+        "/dasbor/ekspor/skor.csv?unit={other}",
+        _expect(IN, IN, NOT_FOUND, NOT_FOUND),
+    ),
+    "/dasbor/komentar": ("GET", "/dasbor/komentar?unit={other}", _expect(IN, IN, NOT_FOUND, IN)),
+    "/dasbor/saya": ("GET", "/dasbor/saya", _expect(NOT_FOUND, NOT_FOUND, NOT_FOUND, IN)),
+    "/dasbor/tindak-lanjut": (
+        "GET",
+        "/dasbor/tindak-lanjut?unit={other}",
+        _expect(IN, IN, NOT_FOUND, NOT_FOUND),
+    ),
+    "/dasbor/tindak-lanjut/<int:action_id>/status": (
+        "POST",
+        "/dasbor/tindak-lanjut/{action}/status",
+        _expect(IN, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    ),
+    "/favicon.ico": ("GET", "/favicon.ico", PUBLIC),
+    "/hasil/<int:unit_id>": ("GET", "/hasil/{other}", PUBLIC),
+    "/healthz": ("GET", "/healthz", PUBLIC),
+    "/keluar": ("POST", "/keluar", PUBLIC),
+    "/masuk": ("GET", "/masuk", PUBLIC),
+    "/readyz": ("GET", "/readyz", _expect(ANY, ANY, ANY, ANY, anonymous=ANY)),
+    "/static/<path:filename>": ("GET", "/static/css/app.css", PUBLIC),
+}
+# Answers that count as "in" after following the app's own redirects to a page.
+OK = {200, 301, 302, 303}
+
+
+@pytest.fixture
+def world(app, session):
+    root = factories.unit("Pemerintah Kota Pangkalpinang", kind="pemda")
+    mine = factories.unit("Disdukcapil", parent=root)
+    other = factories.unit("Dinas Kesehatan", parent=root)
+    counter = factories.counter(other, "Loket Pendaftaran")
+    person = factories.employee(mine, "Siti Rahmawati")
+    factories.user("admin")
+    factories.user("bupati", role="leadership")
+    factories.user("kepala", role="unit_head", unit_=mine)
+    employee_user = factories.user("siti", role="employee", unit_=mine)
+    employee_user.employee = person
+    client, _ = api_clients.create(session, "SIMPEG")
+    action = FollowUpAction(
+        unit_id=other.id,
+        period="2026-07",
+        unsur="U9",
+        action="Tambah kursi",
+        owner="Kasubag",
+        due=dt.date(2026, 8, 31),
+        created_by="admin",
+    )
+    session.add(action)
+    session.commit()
+    factories.respond(
+        feedback.target_for(session, other, counter=counter),
+        {"U1": 4},
+        at=dt.datetime(2026, 7, 10, 3, 0),
+    )
+    return {
+        "other": other.id,
+        "counter": counter.id,
+        "client": client.id,
+        "nip": person.nip,
+        "action": action.id,
+        "survey": factories.survey_path(counter),
+    }
+
+
+def test_the_table_names_every_route(app):
+    rules = {rule.rule for rule in app.url_map.iter_rules()}
+    assert rules == set(ROUTES)
+
+
+USERNAMES = {"admin": "admin", "leadership": "bupati", "unit_head": "kepala", "employee": "siti"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_route_lets_in_exactly_who_it_should_and_never_fails(app, world, role):
+    client = app.test_client()
+    if role != "anonymous":
+        login(client, USERNAMES[role], factories.PASSWORD)
+    token = _csrf(client)
+    wrong = []
+    for rule, (method, template, expected) in ROUTES.items():
+        url = template.format(**world)
+        if method == "POST":
+            response = client.post(
+                url, data={"csrf_token": token, "status": "done", "confirm": "no"}
+            )
+        else:
+            response = client.get(url)
+        status = response.status_code
+        response.close()  # a static file is sent from an open file
+        want = expected[role]
+        assert status < 500, (role, url, status)
+        if want == ANY:
+            continue
+        location = response.headers.get("Location", "")
+        got = (
+            LOGIN
+            if status == 302 and "/masuk" in location
+            else NOT_FOUND
+            if status == 404
+            else OUT
+            if status in (401, 403)
+            else IN
+            if status in OK
+            else str(status)
+        )
+        if got != want:
+            wrong.append((rule, url, status, want))
+    assert wrong == []
+
+
+def _csrf(client) -> str:
+    from tests.conftest import hidden_fields
+
+    page = client.get("/masuk").get_data(as_text=True)
+    fields = hidden_fields(page)
+    if "csrf_token" in fields:
+        return fields["csrf_token"]
+    # Signed in already: /masuk redirects; any staff form carries the token.
+    for url in ("/admin/api-klien", "/dasbor/tindak-lanjut", "/dasbor/saya"):
+        fields = hidden_fields(client.get(url).get_data(as_text=True))
+        if "csrf_token" in fields:
+            return fields["csrf_token"]
+    return ""
