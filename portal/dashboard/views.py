@@ -14,6 +14,7 @@ from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     redirect,
     render_template,
@@ -33,6 +34,7 @@ from portal.services import (
     exports,
     followup,
     org,
+    profile,
     reports,
     spreadsheets,
 )
@@ -111,11 +113,20 @@ def index():
         overall=overall,
         unsur_names=appraisal.unsur_names(),
         trend=_trend(viewer, scope, period),
-        children=reports.breakdown(db.session, viewer, scope, period, "unit"),
+        children=_ranked(reports.breakdown(db.session, viewer, scope, period, "unit")),
         counters=reports.breakdown(db.session, viewer, scope, period, "counter"),
         employees=reports.breakdown(db.session, viewer, scope, period, "employee"),
         services=reports.breakdown(db.session, viewer, scope, period, "service_type"),
+        profile=profile.profile(
+            db.session, viewer, scope, period, minimum=current_app.config["PROFILE_MIN_CELL"]
+        ),
+        minimum=current_app.config["PROFILE_MIN_CELL"],
     )
+
+
+def _ranked(rows):
+    """Sub-units best first (leadership reads them as a ranking); no score last."""
+    return sorted(rows, key=lambda r: (r.score.converted is None, -(r.score.converted or 0)))
 
 
 def _may_see(viewer, unit_id: int) -> bool:

@@ -88,14 +88,16 @@ def test_a_person_with_few_answers_about_them_shows_no_personal_index(client, se
 
 
 def row(page: str, name: str) -> list[str]:
-    """Return the text of each cell of the table row that starts with ``name``."""
+    """Return the text of each cell of the table row named ``name``, from the name on."""
     for found in re.findall(r"<tr[^>]*>(.*?)</tr>", page, flags=re.S):
         cells = [
             html_module.unescape(re.sub(r"<[^>]+>", "", cell)).replace("\xa0", " ").strip()
             for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", found, flags=re.S)
         ]
-        if cells and cells[0].startswith(name):
-            return [re.sub(r"\s+", " ", c) for c in cells]
+        # A ranked table starts with the rank; the row is read from the name on.
+        for start, cell in enumerate(cells[:2]):
+            if cell.startswith(name):
+                return [re.sub(r"\s+", " ", c) for c in cells[start:]]
     raise AssertionError(f"no row for {name!r}")
 
 
@@ -147,6 +149,10 @@ def test_leadership_reads_the_whole_tree_and_a_unit_head_only_their_own(app, cli
     html = client.get("/dasbor/?periode=2026-07").get_data(as_text=True)
     assert "Pemerintah Kabupaten Lampung Selatan" in html
     assert row(html, "Disdukcapil")[1] == "5" and row(html, "Dinas Kesehatan")[1] == "5"
+    # Ranked best first, each with its weakest unsur.
+    assert html.index("Disdukcapil</a>") < html.index("Dinas Kesehatan</a>")
+    assert row(html, "Dinas Kesehatan")[4].startswith("U1 Persyaratan")
+    assert "Profil responden" in html
     drilled = client.get(f"/dasbor/?unit={pemda['dinkes'].id}&periode=2026-07").get_data(
         as_text=True
     )
