@@ -63,8 +63,11 @@ serve: $(VENV)/.installed $(CATALOGS) instance/serve_secret
 	$(SERVE_ENV) $(FLASK) demo-info
 	$(SERVE_ENV) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
-# Two workers (pytest-xdist): much of the suite waits on subprocesses and the browser.
-PYTEST_WORKERS ?= 2
+# Three workers (pytest-xdist) on two cores: much of the suite waits on subprocesses,
+# PostgreSQL and the browser (docs/decisions/0006-parallel-tests-and-coverage.md).
+PYTEST_WORKERS ?= 3
+# The inner loop is CPU-bound (no servers, no browser): one worker per core.
+FAST_WORKERS ?= 2
 
 # The whole suite, with a coverage report and a floor per package.
 test: $(VENV)/.installed-test $(CATALOGS) node_modules/.installed
@@ -74,7 +77,7 @@ test: $(VENV)/.installed-test $(CATALOGS) node_modules/.installed
 
 # The inner loop: SQLite only, no browser, no subprocess-heavy tests (marked slow).
 test-fast: $(VENV)/.installed-test $(CATALOGS)
-	TEST_DATABASE_URL= TEST_REDIS_URL= $(BIN)/python -m pytest -n $(PYTEST_WORKERS) -q \
+	TEST_DATABASE_URL= TEST_REDIS_URL= $(BIN)/python -m pytest -n $(FAST_WORKERS) -q \
 		-m "not browser and not slow" $(PYTEST_ARGS)
 
 # Report cost at 10^4, 10^5 and 10^6 stored responses (a few minutes; SQLite unless
