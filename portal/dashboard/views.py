@@ -49,6 +49,14 @@ READERS = (Role.ADMIN, Role.LEADERSHIP, Role.UNIT_HEAD)
 TREND_MONTHS = 12
 
 
+def _unit_scope():
+    """The unit asked for (``unit`` in the query or the form), else the reader's own,
+    and its scope; org.NotFound (404) for an id that names no unit."""
+    unit_id = request.args.get("unit", type=int) or request.form.get("unit", type=int)
+    unit = org.unit(db.session, unit_id) if unit_id else _home_unit()
+    return unit, reports.Scope("unit", unit.id)
+
+
 def _home_unit():
     """The unit a reader starts from: their own, or the top of the tree."""
     if current_user.unit is not None and current_user.role == Role.UNIT_HEAD:
@@ -97,9 +105,7 @@ def index():
     if current_user.role == Role.EMPLOYEE:
         return redirect(url_for(".mine"))
     viewer = current_viewer()
-    unit_id = request.args.get("unit", type=int)
-    unit = org.unit(db.session, unit_id) if unit_id is not None else _home_unit()
-    scope = reports.Scope("unit", unit.id)
+    unit, scope = _unit_scope()
     period = _chosen_period(viewer, scope, _today(unit))
     overall = reports.score_for(db.session, viewer, scope, period)
     lineage = [u for u in org.lineage(db.session, unit) if _may_see(viewer, u.id)]
@@ -131,7 +137,7 @@ def _ranked(rows):
 
 def _may_see(viewer, unit_id: int) -> bool:
     try:
-        reports.unit_subtree(db.session, viewer, unit_id)
+        reports.check(db.session, viewer, reports.Scope("unit", unit_id))
     except reports.ScopeNotFound:
         return False
     return True
@@ -178,9 +184,7 @@ def comments_page():
         unit = current_user.employee.unit
         scope = reports.Scope("employee", current_user.employee_id)
     else:
-        unit_id = _int_arg("unit")
-        unit = org.unit(db.session, unit_id) if unit_id is not None else _home_unit()
-        scope = reports.Scope("unit", unit.id)
+        unit, scope = _unit_scope()
     period = _chosen_period(viewer, scope, _today(unit))
     filters = comments.Filters(
         text=request.args.get("q", "").strip()[: comments.SEARCH_MAX],
@@ -217,9 +221,7 @@ def export(what: str, fmt: str):
     if current_user.role not in READERS:
         abort(404)
     viewer = current_viewer()
-    unit_id = _int_arg("unit")
-    unit = org.unit(db.session, unit_id) if unit_id is not None else _home_unit()
-    scope = reports.Scope("unit", unit.id)
+    unit, scope = _unit_scope()
     period = _chosen_period(viewer, scope, _today(unit))
     build = exports.score_tables if what == "skor" else exports.respondents
     body = spreadsheets.render(build(db.session, viewer, scope, period), fmt)
@@ -232,9 +234,7 @@ def export(what: str, fmt: str):
 
 def _plan_target():
     viewer = current_viewer()
-    unit_id = _int_arg("unit") or request.form.get("unit", type=int)
-    unit = org.unit(db.session, unit_id) if unit_id else _home_unit()
-    scope = reports.Scope("unit", unit.id)
+    unit, scope = _unit_scope()
     return viewer, unit, scope
 
 

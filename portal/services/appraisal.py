@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from portal.models import Employee, Rollup, Unit
 from portal.services import reports
 from portal.services.reports import Scope, SliceReport
-from portal.services.viewer import Viewer, visible_units
+from portal.services.viewer import Viewer
 from surveys import instruments, periods, scoring
 from surveys.appraisal import Thresholds
 from surveys.periods import Period
@@ -184,11 +184,7 @@ def employees_in_scope(
     """Return a query of the employees the viewer may see, by NIP, optionally inside
     ``unit_id``'s subtree and after a NIP (the cursor)."""
     query = select(Employee).order_by(Employee.nip)
-    units = visible_units(session, viewer)
-    if unit_id is not None:
-        # Raises ScopeNotFound for a unit the viewer may not see.
-        inside = set(reports.unit_subtree(session, viewer, unit_id))
-        units = inside if units is None else units & inside
+    units = reports.units_within(session, viewer, unit_id)
     if units is not None:
         query = query.where(Employee.unit_id.in_(units))
     if after is not None:

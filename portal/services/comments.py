@@ -16,7 +16,7 @@ from fractions import Fraction
 from sqlalchemy import Float, case, cast, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.models import Employee, Response, Role
+from portal.models import Response, Role
 from portal.services import reports
 from portal.services.reports import Scope
 from portal.services.viewer import Viewer
@@ -88,8 +88,7 @@ def search(
         units = reports.unit_subtree(session, viewer, scope.id)
         where = [Response.unit_id.in_(units)]
     else:
-        # Raises ScopeNotFound for an employee the viewer may not see.
-        reports.for_employees(session, viewer, period, [_employee(session, scope.id)])
+        reports.check(session, viewer, scope)
         where = [Response.employee_id == scope.id]
     score = _own_score()
     where += [
@@ -137,10 +136,3 @@ def search(
         for response, _ in rows[:per_page]
     ]
     return Page(comments=comments, number=page, has_next=len(rows) > per_page)
-
-
-def _employee(session: Session, employee_id: int) -> Employee:
-    found = session.get(Employee, employee_id)
-    if found is None:
-        raise reports.ScopeNotFound(f"No employee with id {employee_id}.")
-    return found

@@ -220,6 +220,21 @@ def _report(
     )
 
 
+def check(session: Session, viewer: Viewer, scope: Scope) -> None:
+    """Raise ScopeNotFound unless the scope exists and the viewer may see it."""
+    _record(session, viewer, scope)
+
+
+def units_within(session: Session, viewer: Viewer, unit_id: int | None) -> set[int] | None:
+    """Return the units the viewer may see inside ``unit_id``'s subtree (all of them
+    without ``unit_id``), or None for every unit; ScopeNotFound for a unit not theirs."""
+    units = visible_units(session, viewer)
+    if unit_id is None:
+        return units
+    inside = set(unit_subtree(session, viewer, unit_id))
+    return inside if units is None else units & inside
+
+
 def latest_month(session: Session, viewer: Viewer, scope: Scope) -> dt.date | None:
     """Return the first day of the latest month with responses in the scope, or None."""
     _record(session, viewer, scope)

@@ -16,7 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models import Employee, PeriodSnapshot, Unit
-from portal.services import appraisal, snapshots
+from portal.services import appraisal, org, snapshots
 from portal.services.viewer import Viewer
 from surveys.errors import NotFound
 from surveys.periods import Period
@@ -112,8 +112,7 @@ def every_employee(
 
 def unit(session: Session, viewer: Viewer, src: Source, unit_id: int) -> dict | Frozen:
     """Return a unit's object; NotFound if there is no such unit."""
-    if not 0 < unit_id <= 2**31 - 1 or session.get(Unit, unit_id) is None:
-        raise NotFound(f"No unit with id {unit_id}.")
+    org.unit(session, unit_id)  # NotFound for an id that names no unit
     if src.snapshot is not None:
         return Frozen(snapshots.unit_entry(session, viewer, src.snapshot, unit_id))
     return appraisal.unit_objects(session, viewer, src.period, unit_id)

@@ -232,10 +232,7 @@ def employee_entries(
     query = select(SnapshotEntry.body).where(
         SnapshotEntry.snapshot_id == snapshot.id, SnapshotEntry.kind == EMPLOYEE
     )
-    units = visible_units(session, viewer)
-    if unit_id is not None:
-        inside = set(reports.unit_subtree(session, viewer, unit_id))
-        units = inside if units is None else units & inside
+    units = reports.units_within(session, viewer, unit_id)
     if units is not None:
         query = query.where(SnapshotEntry.unit_id.in_(units))
     if after is not None:
