@@ -49,7 +49,7 @@ def register_logging(app: Flask) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from portal import assets, auth, database, i18n  # noqa: F401 - database: SQLite settings
+    from portal import assets, auth, database, i18n, labels  # noqa: F401 - database: SQLite settings
 
     db.init_app(app)
     compress.init_app(app)
@@ -59,6 +59,7 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     limiter.init_app(app)
     i18n.init_app(app)
+    labels.init_app(app)
     auth.init_login(app, login_manager)
     logging.getLogger("flask-limiter").setLevel(logging.WARNING)
 

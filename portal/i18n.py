@@ -29,23 +29,29 @@ def current_language() -> str:
     return str(get_locale() or DEFAULT_LANGUAGE)
 
 
-def format_score(value: Decimal | None) -> str:
-    """Return a published score (already rounded to 0.01) in the reader's notation:
-    88,31 or 88.31.
+def format_score(value: Decimal | None, places: int = 2) -> str:
+    """Return a published score (already rounded to 0.01, or to ``places``) in the
+    reader's notation: 88,31 or 88.31.
 
     Rounding belongs to ``surveys.scoring``, once, from the exact value; a number with
     more places here would be rounded a second time, so it is refused.
     """
     if value is None:
         return "–"
-    if not isinstance(value, Decimal) or value.as_tuple().exponent < -2:
-        raise ValueError(f"format_score takes a Decimal rounded to 0.01, not {value!r}")
-    return format_decimal(value, format="#,##0.00")
+    if not isinstance(value, Decimal) or value.as_tuple().exponent < -places:
+        raise ValueError(f"format_score takes a Decimal rounded to {places} places, not {value!r}")
+    return format_decimal(value, format="#,##0." + "0" * places)
+
+
+def format_count(value: int) -> str:
+    """Return a whole number with the reader's grouping: 1.612 or 1,612."""
+    return format_decimal(value, format="#,##0")
 
 
 def init_app(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale)
     app.jinja_env.filters["score"] = format_score
+    app.jinja_env.filters["number"] = format_count
 
     @app.context_processor
     def language_context():

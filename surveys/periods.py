@@ -151,3 +151,13 @@ def parse(text: str) -> Period:
         f"{text!r} is not a period. Use 2026 (year), 2026-S2 (semester), 2026-Q3 "
         "(triwulan), 2026-07 (month) or 2026-07-01..2026-07-15 (date range)."
     )
+
+
+def trailing_months(period: Period, count: int = 12) -> Period:
+    """Return the ``count`` calendar months ending with the period's last month: the
+    window of a trend drawn up to the period."""
+    last = period.end - dt.timedelta(days=1)
+    first = last.replace(day=1)
+    for _ in range(count - 1):
+        first = (first - dt.timedelta(days=1)).replace(day=1)
+    return parse(f"{first.isoformat()}..{last.isoformat()}")

@@ -14,20 +14,13 @@ from wtforms import HiddenField, IntegerField, RadioField, SelectField, TextArea
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
+from portal import labels
 from portal.services.feedback import Submission
 from surveys.attribution import Opening
 from surveys.instruments import Instrument
+from surveys.respondents import EDUCATION
 
-EDUCATION = ("SD", "SMP", "SMA", "D3", "S1", "S2", "S3")
-OCCUPATIONS = (
-    ("PNS", _l("PNS")),
-    ("TNI", _l("TNI")),
-    ("POLRI", _l("POLRI")),
-    ("Swasta", _l("Pegawai swasta")),
-    ("Wirausaha", _l("Wirausaha")),
-    ("Pelajar", _l("Pelajar/Mahasiswa")),
-    ("Lainnya", _l("Lainnya")),
-)
+OCCUPATIONS = tuple(labels.OCCUPATION.items())
 NOT_A_CHOICE = _l("Pilihan tidak dikenal. Pilih salah satu jawaban yang tersedia.")
 
 
@@ -69,7 +62,7 @@ class SurveyForm(FlaskForm):
     # The signed record of when the page was opened and whom it showed (portal.openings).
     opened = HiddenField()
     service_type = _dropdown(_l("Jenis layanan yang Anda terima"))
-    sex = _radio(_l("Jenis kelamin"), [("L", _l("Laki-laki")), ("P", _l("Perempuan"))])
+    sex = _radio(_l("Jenis kelamin"), list(labels.SEX.items()))
     age = WholeNumberField(
         _l("Usia (tahun)"),
         validators=[

@@ -24,8 +24,9 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal import labels
+from portal import labels, pdf
 from portal.auth import current_viewer, require_roles
+from portal.errors import render_error
 from portal.extensions import db
 from portal.models import Role, utcnow
 from portal.services import (
@@ -34,8 +35,10 @@ from portal.services import (
     exports,
     followup,
     org,
+    population,
     profile,
     reports,
+    skm_report,
     spreadsheets,
 )
 from surveys import calendar, periods
@@ -46,6 +49,7 @@ bp = Blueprint("dashboard", __name__, url_prefix="/dasbor")
 bp.before_request(require_roles(Role.ADMIN, Role.LEADERSHIP, Role.UNIT_HEAD, Role.EMPLOYEE))
 
 READERS = (Role.ADMIN, Role.LEADERSHIP, Role.UNIT_HEAD)
+WRITERS = (Role.ADMIN, Role.UNIT_HEAD)
 TREND_MONTHS = 12
 
 
@@ -92,11 +96,7 @@ def _chosen_period(viewer, scope, today: dt.date) -> periods.Period:
 
 def _trend(viewer, scope, period):
     """The score per month over the 12 months ending with the period's last month."""
-    last = period.end - dt.timedelta(days=1)
-    first = periods.month(last.year, last.month).start
-    for _ in range(TREND_MONTHS - 1):
-        first = (first - dt.timedelta(days=1)).replace(day=1)
-    window = periods.parse(f"{first.isoformat()}..{last.isoformat()}")
+    window = periods.trailing_months(period, TREND_MONTHS)
     return reports.trend(db.session, viewer, scope, window, "month")
 
 
@@ -107,10 +107,11 @@ def index():
     viewer = current_viewer()
     unit, scope = _unit_scope()
     period = _chosen_period(viewer, scope, _today(unit))
-    overall = reports.score_for(db.session, viewer, scope, period)
+    overall = population.unit_report(db.session, viewer, unit.id, period)
     lineage = [u for u in org.lineage(db.session, unit) if _may_see(viewer, u.id)]
     return render_template(
         "dashboard/index.html",
+        may_write=current_user.role in WRITERS,
         unit=unit,
         lineage=lineage,
         period=period,
@@ -145,20 +146,61 @@ def _may_see(viewer, unit_id: int) -> bool:
 
 @bp.get("/saya")
 def mine():
-    """An employee's own scores over the last 12 months, beside their unit's."""
+    """An employee's own scores: the period, its unsur, and the last 12 months beside
+    their unit's."""
     if current_user.employee is None:
         abort(404)
     employee = current_user.employee
     viewer = current_viewer()
-    today = _today(employee.unit)
-    this_month = periods.month(today.year, today.month)
-    own = _trend(viewer, reports.Scope("employee", employee.id), this_month)
     # The unit's overall score is about no one in particular: an employee may compare.
-    unit_viewer = viewer.system(viewer.policy)
-    unit_trend = _trend(unit_viewer, reports.Scope("unit", employee.unit_id), this_month)
+    return _slice_page(
+        viewer,
+        reports.Scope("employee", employee.id),
+        employee,
+        employee.unit,
+        compare_viewer=viewer.system(viewer.policy),
+    )
+
+
+@bp.get("/pegawai/<int:employee_id>")
+def employee_page(employee_id: int):
+    """One employee's results, for the unit heads and leadership above them."""
+    if current_user.role not in READERS:
+        abort(404)
+    viewer = current_viewer()
+    scope = reports.Scope("employee", employee_id)
+    employee = reports.subject(db.session, viewer, scope)
+    return _slice_page(viewer, scope, employee, employee.unit, compare_viewer=viewer)
+
+
+@bp.get("/loket/<int:counter_id>")
+def counter_page(counter_id: int):
+    """One counter's results: the bottom of the drill-down from the Pemda."""
+    if current_user.role not in READERS:
+        abort(404)
+    viewer = current_viewer()
+    scope = reports.Scope("counter", counter_id)
+    counter = reports.subject(db.session, viewer, scope)
+    return _slice_page(viewer, scope, counter, counter.unit, compare_viewer=viewer)
+
+
+def _slice_page(viewer, scope, subject, unit, *, compare_viewer):
+    """The page of one employee or counter: the chosen period's score and unsur, and
+    the 12 months up to it beside the unit's own score."""
+    period = _chosen_period(viewer, scope, _today(unit))
+    own = _trend(viewer, scope, period)
+    unit_trend = _trend(compare_viewer, reports.Scope("unit", unit.id), period)
+    lineage = [u for u in org.lineage(db.session, unit) if _may_see(viewer, u.id)]
     return render_template(
-        "dashboard/mine.html",
-        employee=employee,
+        "dashboard/slice.html",
+        subject=subject,
+        kind=scope.kind,
+        unit=unit,
+        lineage=lineage,
+        period=period,
+        last_day=period.end - dt.timedelta(days=1),
+        choices=periods.recent(_today(unit)),
+        overall=reports.score_for(db.session, viewer, scope, period),
         rows=list(zip(reversed(own), reversed(unit_trend), strict=True)),
         unsur_names=appraisal.unsur_names(),
     )
@@ -232,6 +274,85 @@ def export(what: str, fmt: str):
     return response
 
 
+@bp.post("/populasi")
+def enter_population():
+    """The unit head enters how many citizens the unit served in the period."""
+    if current_user.role not in WRITERS:
+        abort(404)
+    viewer = current_viewer()
+    unit, _scope = _unit_scope()
+    try:
+        period = periods.parse(request.form.get("periode", ""))
+    except InvalidPeriod:
+        abort(400)
+    back = url_for(".index", unit=unit.id, periode=period.code)
+    try:
+        served = int(request.form.get("population", "").strip().replace(".", ""))
+        population.enter(db.session, viewer, unit.id, period, served, by=current_user.username)
+    except (ValueError, population.InvalidPopulation):
+        db.session.rollback()
+        flash(
+            _l("Isi jumlah warga yang dilayani dengan bilangan bulat 1 sampai 10.000.000."), "error"
+        )
+        return redirect(back)
+    db.session.commit()
+    flash(_l("Jumlah warga yang dilayani disimpan."))
+    return redirect(back)
+
+
+def _report(*, for_pdf: bool):
+    """The SKM report of the unit and period asked for, and its page (or the PDF's HTML)."""
+    if current_user.role not in READERS:
+        abort(404)
+    viewer = current_viewer()
+    unit, scope = _unit_scope()
+    today = _today(unit)
+    period = _chosen_period(viewer, scope, today)
+    report = skm_report.build(
+        db.session, viewer, unit.id, period, minimum_cell=current_app.config["PROFILE_MIN_CELL"]
+    )
+    html = render_template(
+        "dashboard/report.html",
+        layout="dashboard/_pdf_layout.html" if for_pdf else "base.html",
+        pdf=for_pdf,
+        report=report,
+        choices=periods.recent(today),
+        unsur_names=appraisal.unsur_names(),
+        statuses=labels.ACTION_STATUS,
+        printed=today,
+    )
+    return report, html
+
+
+@bp.get("/laporan")
+def report():
+    """The SKM report, print-friendly: the browser's Print gives the paper copy."""
+    return _report(for_pdf=False)[1]
+
+
+@bp.get("/laporan.pdf")
+def report_pdf():
+    """The same report as a PDF file, named for the unit and period."""
+    found, html = _report(for_pdf=True)
+    try:
+        body = pdf.render(html)
+    except pdf.PdfUnavailable:
+        current_app.logger.warning("PDF requested but WeasyPrint cannot run here")
+        return render_error(
+            503,
+            title=_l("PDF belum tersedia"),
+            message=_l(
+                "Server ini belum dapat membuat PDF. Buka laporan lalu pakai menu Cetak "
+                "peramban untuk mencetak atau menyimpannya sebagai PDF."
+            ),
+        )
+    response = Response(body, mimetype="application/pdf")
+    name = exports.filename(found.unit.name, found.period, "laporan", "pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def _plan_target():
     viewer = current_viewer()
     unit, scope = _unit_scope()
@@ -255,13 +376,13 @@ def follow_up():
         actions=followup.plan(db.session, viewer, unit.id, period),
         unsur_names=appraisal.unsur_names(),
         statuses=labels.ACTION_STATUS,
-        may_write=current_user.role in (Role.ADMIN, Role.UNIT_HEAD),
+        may_write=current_user.role in WRITERS,
     )
 
 
 @bp.post("/tindak-lanjut")
 def add_follow_up():
-    if current_user.role not in (Role.ADMIN, Role.UNIT_HEAD):
+    if current_user.role not in WRITERS:
         abort(404)
     viewer, unit, scope = _plan_target()
     try:
@@ -292,7 +413,7 @@ def add_follow_up():
 
 @bp.post("/tindak-lanjut/<int:action_id>/status")
 def follow_up_status(action_id: int):
-    if current_user.role not in (Role.ADMIN, Role.UNIT_HEAD):
+    if current_user.role not in WRITERS:
         abort(404)
     try:
         action = followup.set_status(

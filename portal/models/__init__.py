@@ -16,6 +16,7 @@ from portal.models.feedback import (
 )
 from portal.models.followup import ActionStatus, FollowUpAction
 from portal.models.org import Counter, DutyShift, Employee, ServiceType, Unit, UnitKind
+from portal.models.population import ServedPopulation
 
 __all__ = [
     "ActionStatus",
@@ -37,6 +38,7 @@ __all__ = [
     "Role",
     "Rollup",
     "ServiceRollup",
+    "ServedPopulation",
     "ServiceType",
     "Unit",
     "UnitKind",

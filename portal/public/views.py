@@ -21,7 +21,7 @@ from portal.extensions import db, limiter
 from portal.i18n import LANGUAGES
 from portal.models import utcnow
 from portal.navigation import safe_next
-from portal.services import appraisal, followup, health, org, profile, reports
+from portal.services import appraisal, followup, health, org, population, profile, reports
 from portal.services.viewer import Viewer
 from surveys import calendar, periods
 
@@ -81,7 +81,7 @@ def results(unit_id: int):
         latest = reports.latest_month(db.session, viewer, scope)
         start = latest or today
         period = periods.month(start.year, start.month)
-    overall = reports.score_for(db.session, viewer, scope, period)
+    overall = population.unit_report(db.session, viewer, unit.id, period)
     return render_template(
         "public/results.html",
         unit=unit,

@@ -71,17 +71,9 @@ def _own_score():
     return cast(total, Float) * 25 / func.nullif(answered, 0)
 
 
-def search(
-    session: Session,
-    viewer: Viewer,
-    scope: Scope,
-    period: Period,
-    filters: Filters = Filters(),
-    *,
-    page: int = 1,
-    per_page: int = PER_PAGE,
-) -> Page:
-    """Return one page of the comments in ``scope`` and ``period``, newest first."""
+def _where(session: Session, viewer: Viewer, scope: Scope, period: Period, filters: Filters):
+    """The conditions that pick the comments of a scope, period and filters (the scope
+    checked against the viewer first)."""
     if viewer.role == Role.EMPLOYEE:
         scope = Scope("employee", viewer.employee_id)
     if scope.kind != "employee":
@@ -112,6 +104,34 @@ def search(
         where.append(score >= filters.score_min)
     if filters.score_max is not None:
         where.append(score <= filters.score_max)
+    return where
+
+
+def count(
+    session: Session, viewer: Viewer, scope: Scope, period: Period, filters: Filters = Filters()
+) -> int:
+    """Return how many comments the scope received in the period."""
+    where = _where(session, viewer, scope, period, filters)
+    return session.scalar(select(func.count()).select_from(Response).where(*where)) or 0
+
+
+def search(
+    session: Session,
+    viewer: Viewer,
+    scope: Scope,
+    period: Period,
+    filters: Filters = Filters(),
+    *,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    lowest_first: bool = False,
+) -> Page:
+    """Return one page of the comments in ``scope`` and ``period``, newest first (or
+    those of the least satisfied respondents first)."""
+    where = _where(session, viewer, scope, period, filters)
+    score = _own_score()
+    newest = (Response.submitted_at.desc(), Response.id)
+    order = (score.is_(None), score, *newest) if lowest_first else newest
     page = max(1, min(page, 10_000))
     query = (
         select(Response, score)
@@ -122,7 +142,7 @@ def search(
             selectinload(Response.employee),
             selectinload(Response.service_type),
         )
-        .order_by(Response.submitted_at.desc(), Response.id)
+        .order_by(*order)
         .offset((page - 1) * per_page)
         .limit(per_page + 1)
     )

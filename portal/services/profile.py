@@ -18,15 +18,8 @@ from portal.services import reports
 from portal.services.reports import Scope
 from portal.services.viewer import Viewer
 from surveys.periods import Period
+from surveys.respondents import AGE_BANDS, sort_key
 
-# Age bands as the SKM report usually prints them.
-AGE_BANDS = (
-    (None, 24, "<25"),
-    (25, 34, "25-34"),
-    (35, 44, "35-44"),
-    (45, 54, "45-54"),
-    (55, None, "55+"),
-)
 NOT_STATED = ""
 
 
@@ -78,11 +71,11 @@ def profile(
                 Response.service_date < period.end,
             )
             .group_by(column)
-            .order_by(column)
         )
-        result[name] = [
+        cells = [
             Cell(str(value), count if count >= minimum else None)
             for value, count in session.execute(query)
             if count
         ]
+        result[name] = sorted(cells, key=lambda cell, name=name: sort_key(name, cell.value))
     return result

@@ -119,7 +119,9 @@ class SliceReport:
 def _record(session: Session, viewer: Viewer, scope: Scope):
     """Return the scope's record, or raise ScopeNotFound when it is missing or not the
     viewer's to see."""
-    found = session.get(SCOPE_KINDS[scope.kind], scope.id)
+    # An id beyond the database's integer range names nothing (PostgreSQL would refuse it).
+    in_range = 0 < scope.id <= 2**31 - 1
+    found = session.get(SCOPE_KINDS[scope.kind], scope.id) if in_range else None
     if found is None or not _visible(session, viewer, scope, found):
         raise ScopeNotFound(f"No {scope.kind} with id {scope.id}.")
     return found
@@ -223,6 +225,12 @@ def _report(
 def check(session: Session, viewer: Viewer, scope: Scope) -> None:
     """Raise ScopeNotFound unless the scope exists and the viewer may see it."""
     _record(session, viewer, scope)
+
+
+def subject(session: Session, viewer: Viewer, scope: Scope):
+    """Return the unit, counter, employee or service type a scope names, for its page's
+    heading; ScopeNotFound when it is missing or not the viewer's to see."""
+    return _record(session, viewer, scope)
 
 
 def units_within(session: Session, viewer: Viewer, unit_id: int | None) -> set[int] | None:

@@ -22,12 +22,21 @@ def _login(page, base_url, username):
 
 
 @pytest.mark.parametrize(
-    ("username", "path"), [("admin", "/admin/"), ("kepala.dukcapil", "/dasbor/")]
+    ("username", "path"),
+    [
+        ("admin", "/admin/"),
+        ("kepala.dukcapil", "/dasbor/"),
+        ("kepala.dukcapil", "/dasbor/laporan"),
+        ("bupati", "/dasbor/pegawai/1"),
+        ("siti.rahmawati", "/dasbor/saya"),
+    ],
 )
 def test_staff_pages_have_no_axe_violations(live_portal, desktop, username, path):
     _, base_url = live_portal
     _login(desktop, base_url, username)
-    desktop.wait_for_url(base_url + path)
+    desktop.wait_for_url("**/{admin,dasbor}/**")
+    desktop.goto(base_url + path)
+    assert desktop.locator("h1").is_visible()
     assert accessibility.violations(desktop) == []
 
 

@@ -97,6 +97,31 @@ ROUTES = {
         _expect(IN, IN, NOT_FOUND, NOT_FOUND),
     ),
     "/dasbor/komentar": ("GET", "/dasbor/komentar?unit={other}", _expect(IN, IN, NOT_FOUND, IN)),
+    "/dasbor/laporan": (
+        "GET",
+        "/dasbor/laporan?unit={other}",
+        _expect(IN, IN, NOT_FOUND, NOT_FOUND),
+    ),
+    "/dasbor/laporan.pdf": (
+        "GET",
+        "/dasbor/laporan.pdf?unit={other}&periode=2026-07",
+        _expect(IN, IN, NOT_FOUND, NOT_FOUND),
+    ),
+    "/dasbor/populasi": (
+        "POST",
+        "/dasbor/populasi?unit={other}",
+        _expect(IN, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    ),
+    "/dasbor/loket/<int:counter_id>": (
+        "GET",
+        "/dasbor/loket/{counter}",
+        _expect(IN, IN, NOT_FOUND, NOT_FOUND),
+    ),
+    "/dasbor/pegawai/<int:employee_id>": (
+        "GET",
+        "/dasbor/pegawai/{other_employee}",
+        _expect(IN, IN, NOT_FOUND, NOT_FOUND),
+    ),
     "/dasbor/saya": ("GET", "/dasbor/saya", _expect(NOT_FOUND, NOT_FOUND, NOT_FOUND, IN)),
     "/dasbor/tindak-lanjut": (
         "GET",
@@ -127,6 +152,7 @@ def world(app, session):
     other = factories.unit("Dinas Kesehatan", parent=root)
     counter = factories.counter(other, "Loket Pendaftaran")
     person = factories.employee(mine, "Siti Rahmawati")
+    stranger = factories.employee(other, "Budi Santoso")
     factories.user("admin")
     factories.user("bupati", role="leadership")
     factories.user("kepala", role="unit_head", unit_=mine)
@@ -154,6 +180,7 @@ def world(app, session):
         "counter": counter.id,
         "client": client.id,
         "nip": person.nip,
+        "other_employee": stranger.id,
         "action": action.id,
         "survey": factories.survey_path(counter),
     }
@@ -178,7 +205,14 @@ def test_every_route_lets_in_exactly_who_it_should_and_never_fails(app, world, r
         url = template.format(**world)
         if method == "POST":
             response = client.post(
-                url, data={"csrf_token": token, "status": "done", "confirm": "no"}
+                url,
+                data={
+                    "csrf_token": token,
+                    "status": "done",
+                    "confirm": "no",
+                    "periode": "2026-07",
+                    "population": "500",
+                },
             )
         else:
             response = client.get(url)

@@ -12,7 +12,7 @@ from babel.messages.pofile import read_po
 from flask_babel import force_locale
 from sqlalchemy import select
 
-from portal.i18n import format_score
+from portal.i18n import format_count, format_score
 from portal.models import Response
 from tests import factories
 from tests.conftest import ALL_FOURS
@@ -116,6 +116,8 @@ def test_scores_and_dates_follow_the_locale(app):
             # A score is rounded once, in surveys.scoring; a second rounding is refused.
             with pytest.raises(ValueError):
                 format_score(Decimal("88.305"))
+            assert format_score(Decimal("3.0507"), 4) == "3,0507"  # an index, 4 places
+            assert format_count(1612) == "1.612"
             rendered = app.jinja_env.from_string('{{ d|dateformat("MMMM yyyy") }}').render(
                 d=dt.date(2026, 8, 1)
             )
@@ -123,6 +125,7 @@ def test_scores_and_dates_follow_the_locale(app):
         with force_locale("en"):
             assert format_score(Decimal("88.31")) == "88.31"
             assert format_score(None) == "–"
+            assert format_count(1612) == "1,612"
 
 
 def test_the_english_catalog_is_complete_and_current(tmp_path):
@@ -142,3 +145,13 @@ def test_the_english_catalog_is_complete_and_current(tmp_path):
         in_source = {m.id for m in read_po(pot) if m.id}
     in_catalog = {m.id for m in catalog if m.id}
     assert in_source - in_catalog == set(), "run `make translations` and translate"
+
+
+def test_every_stored_occupation_has_a_name_in_both_languages(app):
+    from portal import labels
+    from surveys.respondents import OCCUPATIONS
+
+    assert tuple(labels.OCCUPATION) == OCCUPATIONS
+    with app.test_request_context(), force_locale("en"):
+        assert str(labels.profile_label("occupation", "Pelajar")) == "Student"
+        assert str(labels.profile_label("sex", "")) == "not stated"

@@ -78,3 +78,13 @@ def test_recent_periods_cover_a_year_of_months_and_cross_year_boundaries():
     assert found[12:16] == ["2026-Q1", "2025-Q4", "2025-Q3", "2025-Q2"]
     assert found[16:] == ["2026-S1", "2025-S2", "2026", "2025"]
     assert [p.code for p in recent(dt.date(2026, 8, 31))][16:18] == ["2026-S2", "2026-S1"]
+
+
+def test_a_trend_window_is_the_twelve_months_ending_with_the_periods_last_month():
+    from surveys.periods import parse, trailing_months
+
+    window = trailing_months(parse("2026-Q3"))
+    assert (window.start, window.end) == (dt.date(2025, 10, 1), dt.date(2026, 10, 1))
+    assert len(window.months()) == 12
+    short = trailing_months(parse("2026-03-05..2026-03-09"), 3)
+    assert (short.start, short.end) == (dt.date(2026, 1, 1), dt.date(2026, 3, 10))
