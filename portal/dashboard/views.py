@@ -248,6 +248,7 @@ def comments_page():
         "dashboard/comments.html",
         unit=unit,
         period=period,
+        last_day=period.end - dt.timedelta(days=1),
         choices=periods.recent(_today(unit)),
         filters=filters,
         page=found,

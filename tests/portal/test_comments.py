@@ -78,6 +78,9 @@ def test_comments_are_searched_and_filtered(client, said):
     assert texts("maks=50") == ["Antrean 100% terlalu panjang"]
     assert texts("min=70&maks=80") == ["Petugas ramah sekali"]
     assert len(texts("loket=abc&min=x&hal=-3")) == 20  # nonsense filters are ignored
+    # A date range replaces the period: 10 July only, then a day with nothing said.
+    assert len(texts("dari=2026-07-10&sampai=2026-07-10")) == 20
+    assert texts("dari=2026-07-11&sampai=2026-07-31") == []
 
 
 def test_comments_stay_inside_what_the_reader_may_see(client, app, said):
