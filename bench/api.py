@@ -343,7 +343,7 @@ def run(args, url: str, engine_options: dict, label: str) -> list[dict]:
         )
         session.commit()
         print(f"{CLOSED_YEAR} closed in {time.perf_counter() - t0:.1f} s (snapshot {snapshot.id})")
-        _, key = api_clients.create(session, "bench-api")
+        _, key = api_clients.create(session, "bench-api", by="bench")
         session.commit()
 
     client = app.test_client()

@@ -7,7 +7,6 @@
 
 from __future__ import annotations
 
-import getpass
 from pathlib import Path
 
 import click
@@ -15,17 +14,13 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from portal.extensions import db
-from portal.services import api_clients, appraisal, evidence, score_reads, snapshots
+from portal.services import api_clients, appraisal, audit, evidence, score_reads, snapshots
 from portal.services.viewer import Viewer
 from surveys.errors import SurveyError
 
 api_clients_cli = AppGroup("api-clients", help="Systems allowed to pull scores (/api/v1).")
 periods_cli = AppGroup("periods", help="Closing and reopening appraisal periods.")
 appraisal_cli = AppGroup("appraisal", help="Appraisal evidence (bukti dukung).")
-
-
-def _operator() -> str:
-    return f"cli:{getpass.getuser()}"
 
 
 def _settings() -> appraisal.Settings:
@@ -38,7 +33,7 @@ def _settings() -> appraisal.Settings:
 def api_clients_create(name: str, unit_id: int | None) -> None:
     """Create an API client and print its key, once."""
     try:
-        client, key = api_clients.create(db.session, name, unit_id)
+        client, key = api_clients.create(db.session, name, unit_id, by=audit.cli_actor())
     except SurveyError as error:
         raise click.ClickException(str(error)) from None
     db.session.commit()
@@ -66,7 +61,7 @@ def api_clients_list() -> None:
 def api_clients_revoke(client_id: int) -> None:
     """Revoke a client's key: every call with it is refused from now on."""
     try:
-        client = api_clients.revoke(db.session, client_id)
+        client = api_clients.revoke(db.session, client_id, by=audit.cli_actor())
     except SurveyError as error:
         raise click.ClickException(str(error)) from None
     db.session.commit()
@@ -81,7 +76,7 @@ def periods_close(period: str) -> None:
         snapshot = snapshots.close(
             db.session,
             appraisal.parse_period(period),
-            by=_operator(),
+            by=audit.cli_actor(),
             settings=_settings(),
             policy=current_app.config["REPORT_POLICY"],
             grace_days=current_app.config["PERIOD_GRACE_DAYS"],
@@ -99,7 +94,7 @@ def periods_reopen(period: str, reason: str) -> None:
     """Reopen a closed PERIOD; its snapshot stays readable by id."""
     try:
         snapshot = snapshots.reopen(
-            db.session, appraisal.parse_period(period), by=_operator(), reason=reason
+            db.session, appraisal.parse_period(period), by=audit.cli_actor(), reason=reason
         )
     except SurveyError as error:
         raise click.ClickException(str(error)) from None

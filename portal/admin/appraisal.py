@@ -56,7 +56,9 @@ def create_api_client():
     unit_raw = request.form.get("unit", "")
     try:
         unit_id = int(unit_raw) if unit_raw else None
-        client, key = api_clients.create(db.session, request.form.get("name", ""), unit_id)
+        client, key = api_clients.create(
+            db.session, request.form.get("name", ""), unit_id, by=current_user.username
+        )
     except (SurveyError, ValueError):
         db.session.rollback()
         return api_clients_page(
@@ -83,7 +85,7 @@ def revoke_api_client(client_id: int):
     if request.form.get("confirm") != "yes":
         flash(_l("Centang konfirmasi untuk mencabut kunci %(name)s.", name=client.name), "error")
         return redirect(url_for(".api_clients_page"))
-    api_clients.revoke(db.session, client_id)
+    api_clients.revoke(db.session, client_id, by=current_user.username)
     db.session.commit()
     flash(_l("Kunci %(name)s sudah dicabut; semua panggilan dengannya ditolak.", name=client.name))
     return redirect(url_for(".api_clients_page"))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 
 from portal import links, qr
 from portal.auth import require_roles
@@ -40,7 +41,7 @@ def counter_qr(counter_id: int, fmt: str):
 @bp.post("/loket/<int:counter_id>/tarik-qr")
 def revoke_counter_qr(counter_id: int):
     _counter_or_404(counter_id)
-    counter = org.revoke_counter_link(db.session, counter_id)
+    counter = org.revoke_counter_link(db.session, counter_id, by=current_user.username)
     db.session.commit()
     flash(
         _l(

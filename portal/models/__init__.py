@@ -2,6 +2,7 @@
 
 from portal.models.access import Role, User
 from portal.models.appraisal import ApiCall, ApiClient, PeriodSnapshot, SnapshotEntry
+from portal.models.audit import AuditEvent
 from portal.models.base import Base, utcnow
 from portal.models.directory import DirectoryStamp
 from portal.models.feedback import (
@@ -22,6 +23,7 @@ __all__ = [
     "ActionStatus",
     "FollowUpAction",
     "ApiCall",
+    "AuditEvent",
     "ApiClient",
     "PeriodSnapshot",
     "SnapshotEntry",

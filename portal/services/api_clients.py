@@ -18,6 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.models import ApiCall, ApiClient, Unit, utcnow
+from portal.services import audit
 from surveys.errors import NotFound, SurveyError
 
 KEY_PREFIX = "sl_"
@@ -36,7 +37,9 @@ def hash_key(key: str) -> str:
     return hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()
 
 
-def create(session: Session, name: str, unit_id: int | None = None) -> tuple[ApiClient, str]:
+def create(
+    session: Session, name: str, unit_id: int | None = None, *, by: str
+) -> tuple[ApiClient, str]:
     """Create a client; return it and its key, which is never shown again."""
     name = (name or "").strip()
     if not name or len(name) > NAME_MAX:
@@ -49,6 +52,15 @@ def create(session: Session, name: str, unit_id: int | None = None) -> tuple[Api
     client = ApiClient(name=name, key_hash=hash_key(key), key_prefix=key[:10], unit_id=unit_id)
     session.add(client)
     session.flush()
+    audit.record(
+        session,
+        actor=by,
+        action="api_client.create",
+        target_type="api_client",
+        target_id=client.id,
+        label=client.name,
+        after=audit.state(client, ("name", "unit_id", "key_prefix")),
+    )
     return client, key
 
 
@@ -73,11 +85,23 @@ def listing(session: Session) -> list[ApiClient]:
     return sorted(clients, key=lambda c: (not c.active, c.name.lower()))
 
 
-def revoke(session: Session, client_id: int, now: dt.datetime | None = None) -> ApiClient:
+def revoke(
+    session: Session, client_id: int, now: dt.datetime | None = None, *, by: str
+) -> ApiClient:
     """Revoke a client's key for good; a second revoke keeps the first time."""
     client = get(session, client_id)
     if client.revoked_at is None:
         client.revoked_at = now or utcnow()
+        audit.record(
+            session,
+            actor=by,
+            action="api_client.revoke",
+            target_type="api_client",
+            target_id=client.id,
+            label=client.name,
+            before={"revoked_at": None},
+            after=audit.state(client, ("revoked_at",)),
+        )
     session.flush()
     return client
 

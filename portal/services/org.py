@@ -6,6 +6,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.models import Counter, Unit
+from portal.services import audit
 from surveys import errors
 
 
@@ -51,10 +52,21 @@ def counter(session: Session, counter_id: int) -> Counter:
     return found
 
 
-def revoke_counter_link(session: Session, counter_id: int) -> Counter:
+def revoke_counter_link(session: Session, counter_id: int, *, by: str) -> Counter:
     """Withdraw every printed QR code of a counter by bumping its token version."""
     found = counter(session, counter_id)
+    before = audit.state(found, ("token_version",))
     found.token_version += 1
+    audit.record(
+        session,
+        actor=by,
+        action="counter.rotate_link",
+        target_type="counter",
+        target_id=found.id,
+        label=found.name,
+        before=before,
+        after=audit.state(found, ("token_version",)),
+    )
     session.flush()
     return found
 

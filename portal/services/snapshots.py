@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.models import Employee, PeriodSnapshot, SnapshotEntry, Unit, utcnow
-from portal.services import appraisal, reports
+from portal.services import appraisal, audit, reports
 from portal.services.reports import Scope
 from portal.services.viewer import Viewer, visible_units
 from surveys import scoring
@@ -121,6 +121,15 @@ def close(
     viewer = Viewer.system(policy)
     _freeze_employees(session, viewer, period, snapshot, settings)
     _freeze_units(session, viewer, period, snapshot)
+    audit.record(
+        session,
+        actor=by,
+        action="period.close",
+        target_type="period",
+        target_id=snapshot.id,
+        label=period.code,
+        after=audit.state(snapshot, ("period", "version", "method")),
+    )
     session.flush()
     return snapshot
 
@@ -181,6 +190,16 @@ def reopen(
     snapshot.reopened_at = now or utcnow()
     snapshot.reopened_by = by
     snapshot.reopen_reason = reason[:2000]
+    audit.record(
+        session,
+        actor=by,
+        action="period.reopen",
+        target_type="period",
+        target_id=snapshot.id,
+        label=period.code,
+        before={"reopened_at": None},
+        after=audit.state(snapshot, ("reopened_at", "reopen_reason")),
+    )
     session.flush()
     return snapshot
 

@@ -23,7 +23,7 @@ AFTER_Q3 = dt.datetime(2026, 10, 5)  # Q3 ended 30 September; 3 days of grace ha
 
 
 def _key(name="e-Kinerja", unit_id=None) -> str:
-    _, key = api_clients.create(db.session, name, unit_id)
+    _, key = api_clients.create(db.session, name, unit_id, by="admin")
     db.session.commit()
     return key
 
@@ -113,7 +113,7 @@ def test_a_revoked_key_is_refused_at_once(client, pemda):
     key = _key()
     assert _get(client, "/api/v1/periods", key).status_code == 200
     client_id = db.session.scalar(select(ApiCall.client_id))
-    api_clients.revoke(db.session, client_id)
+    api_clients.revoke(db.session, client_id, by="admin")
     db.session.commit()
     _problem(_get(client, "/api/v1/periods", key), 401, "unauthorized")
 

@@ -48,6 +48,8 @@ ROUTES = {
         "/admin/api-klien/{client}/cabut",
         ADMIN_ONLY,
     ),
+    "/admin/audit": ("GET", "/admin/audit?tindakan=x&dari=2026-13-01&hal=-1", ADMIN_ONLY),
+    "/admin/audit.csv": ("GET", "/admin/audit.csv", ADMIN_ONLY),
     "/admin/loket/<int:counter_id>/qr.<any(png, svg):fmt>": (
         "GET",
         "/admin/loket/{counter}/qr.png",
@@ -158,7 +160,7 @@ def world(app, session):
     factories.user("kepala", role="unit_head", unit_=mine)
     employee_user = factories.user("siti", role="employee", unit_=mine)
     employee_user.employee = person
-    client, _ = api_clients.create(session, "SIMPEG")
+    client, _ = api_clients.create(session, "SIMPEG", by="admin")
     action = FollowUpAction(
         unit_id=other.id,
         period="2026-07",

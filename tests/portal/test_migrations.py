@@ -67,6 +67,23 @@ def test_migrated_databases_change_the_directory_stamp_on_every_directory_write(
     assert len(set(stamps)) == 4
 
 
+def test_migrated_databases_keep_the_audit_log_append_only(migrated_app):
+    # The same rule as create_all installs (portal.models.audit, tests/portal/test_audit.py).
+    upgrade(directory=MIGRATIONS_DIR)
+    with db.engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO audit_event (at, actor, action, target_type, target_label)"
+                " VALUES (CURRENT_TIMESTAMP, 'admin', 'unit.create', 'unit', 'A')"
+            )
+        )
+    for statement in ("UPDATE audit_event SET actor = 'x'", "DELETE FROM audit_event"):
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"):
+            with db.engine.begin() as conn:
+                conn.execute(sa.text(statement))
+    downgrade(directory=MIGRATIONS_DIR, revision="0007")  # and the triggers go with it
+
+
 def test_migrated_databases_count_each_response_once_and_recount_to_the_same(migrated_app):
     upgrade(directory=MIGRATIONS_DIR)
     counter = factories.counter()
