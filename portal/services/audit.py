@@ -127,7 +127,17 @@ def actions(session: Session) -> list[str]:
     return list(session.scalars(select(AuditEvent.action).distinct().order_by(AuditEvent.action)))
 
 
-HEADER = ("id", "at_utc", "actor", "action", "target_type", "target_id", "target", "before", "after")
+HEADER = (
+    "id",
+    "at_utc",
+    "actor",
+    "action",
+    "target_type",
+    "target_id",
+    "target",
+    "before",
+    "after",
+)
 
 
 def export(session: Session, filters: Filters = Filters()) -> spreadsheets.Sheet:

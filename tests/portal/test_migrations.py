@@ -78,9 +78,11 @@ def test_migrated_databases_keep_the_audit_log_append_only(migrated_app):
             )
         )
     for statement in ("UPDATE audit_event SET actor = 'x'", "DELETE FROM audit_event"):
-        with pytest.raises(sa.exc.DatabaseError, match="append-only"):
-            with db.engine.begin() as conn:
-                conn.execute(sa.text(statement))
+        with (
+            pytest.raises(sa.exc.DatabaseError, match="append-only"),
+            db.engine.begin() as conn,
+        ):
+            conn.execute(sa.text(statement))
     downgrade(directory=MIGRATIONS_DIR, revision="0007")  # and the triggers go with it
 
 
