@@ -19,7 +19,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_user, logout_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
-from wtforms.validators import DataRequired, Length
+from wtforms.validators import DataRequired, EqualTo, Length
 
 from portal.errors import render_error
 from portal.extensions import db, limiter
@@ -27,6 +27,7 @@ from portal.models import Role
 from portal.navigation import safe_next
 from portal.services import accounts, health
 from portal.services.viewer import Viewer
+from surveys.passwords import MINIMUM_LENGTH, WeakPassword
 
 bp = Blueprint("auth", __name__)
 log = logging.getLogger(__name__)
@@ -41,6 +42,33 @@ class LoginForm(FlaskForm):
         _l("Kata sandi"),
         validators=[DataRequired(message=_l("Isi kata sandi.")), Length(max=200)],
     )
+
+
+class PasswordForm(FlaskForm):
+    current = PasswordField(
+        _l("Kata sandi sekarang"),
+        validators=[DataRequired(message=_l("Isi kata sandi sekarang.")), Length(max=200)],
+    )
+    new = PasswordField(
+        _l("Kata sandi baru"),
+        validators=[DataRequired(message=_l("Isi kata sandi baru.")), Length(max=200)],
+    )
+    confirm = PasswordField(
+        _l("Ulangi kata sandi baru"),
+        validators=[
+            DataRequired(message=_l("Ulangi kata sandi baru.")),
+            EqualTo("new", message=_l("Kedua kata sandi baru tidak sama.")),
+        ],
+    )
+
+
+WEAK_PASSWORD = {
+    "short": _l("Kata sandi minimal %(n)s karakter.", n=MINIMUM_LENGTH),
+    "long": _l("Kata sandi terlalu panjang (maksimal 200 karakter)."),
+    "common": _l("Kata sandi ini terlalu umum dan mudah ditebak. Pilih yang lain."),
+    "username": _l("Kata sandi tidak boleh memuat nama pengguna."),
+    "same": _l("Kata sandi baru harus berbeda dari yang sekarang."),
+}
 
 
 def init_login(app: Flask, manager: LoginManager) -> None:
@@ -84,9 +112,34 @@ def login():
         user = accounts.authenticate(db.session, form.username.data, form.password.data)
         if user is not None:
             login_user(user)
+            if user.must_change_password:
+                return redirect(url_for("auth.change_password"))
             return redirect(safe_next(request.args.get("next")) or home_for(user))
         flash(_l("Nama pengguna atau kata sandi salah."), "error")
     return render_template("auth/login.html", form=form)
+
+
+@bp.route("/akun/kata-sandi", methods=["GET", "POST"])
+def change_password():
+    """Every user changes their own password; a temporary one must be changed first."""
+    if not current_user.is_authenticated:
+        return current_app.login_manager.unauthorized()
+    form = PasswordForm()
+    if form.validate_on_submit():
+        try:
+            accounts.change_password(db.session, current_user, form.current.data, form.new.data)
+        except accounts.WrongPassword:
+            db.session.rollback()
+            form.current.errors.append(_l("Kata sandi sekarang salah."))
+        except WeakPassword as weak:
+            db.session.rollback()
+            form.new.errors.append(WEAK_PASSWORD[weak.reason])
+        else:
+            db.session.commit()
+            flash(_l("Kata sandi diganti."))
+            return redirect(home_for(current_user))
+    status = 400 if form.errors else 200
+    return render_template("auth/password.html", form=form, minimum_length=MINIMUM_LENGTH), status
 
 
 @bp.post("/keluar")
@@ -106,6 +159,8 @@ def require_roles(*roles: str):
     def check():
         if not current_user.is_authenticated:
             return current_app.login_manager.unauthorized()
+        if current_user.must_change_password:
+            return redirect(url_for("auth.change_password"))
         if current_user.role not in roles:
             abort(403)
         return None

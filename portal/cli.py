@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from portal import appraisal_cli, links, qr
 from portal.extensions import db
-from portal.services import demo, instruments, org, rollups
+from portal.models import Role, UnitKind
+from portal.services import accounts, audit, demo, instruments, org, rollups
+from surveys import calendar
 from surveys import instruments as catalogue
 from surveys.errors import SurveyError
+from surveys.passwords import MINIMUM_LENGTH, WeakPassword
+
+PASSWORD_HELP = (
+    f"at least {MINIMUM_LENGTH} characters, not a common password, not containing the username."
+)
 
 counters_cli = AppGroup("counters", help="Counters (loket) and their QR posters.")
 database_cli = AppGroup("database", help="The database server itself.")
@@ -26,7 +34,15 @@ instruments_cli = AppGroup("instruments", help="Questionnaires (instrument versi
 @with_appcontext
 @click.option("--if-empty", is_flag=True, help="Do nothing when the database already has units.")
 def demo_data(if_empty: bool) -> None:
-    """Load the demo Pemda, its staff, rosters and two months of responses."""
+    """Load the demo Pemda, its staff, rosters and two months of responses.
+
+    Refused in the production profile unless DEMO_DATA=1: the demo accounts' password
+    is published in the README."""
+    if current_app.config["PRODUCTION"] and os.environ.get("DEMO_DATA") != "1":
+        raise click.ClickException(
+            "Production profile: demo data (with its published passwords) is not loaded. "
+            "Run `flask --app wsgi setup` for a real Pemda, or set DEMO_DATA=1 for a demo."
+        )
     if not demo.is_empty(db.session):
         if if_empty:
             click.echo("Demo data: the database already has data; left as it is.")
@@ -35,6 +51,51 @@ def demo_data(if_empty: bool) -> None:
     demo.load(db.session)
     db.session.commit()
     click.echo("Demo data loaded.")
+
+
+@click.command("setup")
+@with_appcontext
+@click.option("--pemda", help="The Pemda's name, e.g. Pemerintah Kabupaten Lampung Selatan.")
+@click.option("--timezone", type=click.Choice(sorted(calendar.ZONES)), help="Default Asia/Jakarta.")
+@click.option("--admin", "username", help="The first administrator's username (default admin).")
+@click.option(
+    "--password",
+    envvar="SETUP_ADMIN_PASSWORD",
+    help="Asked for (hidden, twice) unless given here or in SETUP_ADMIN_PASSWORD.",
+)
+def setup(pemda: str | None, timezone: str | None, username: str | None, password: str | None):
+    """Set up an empty portal: the Pemda's root unit and the first administrator.
+
+    Refused once any administrator exists. The production profile never loads demo data
+    (see `demo-data`); everything else is then set up on the admin pages.
+    """
+    if accounts.admins_exist(db.session):
+        raise click.ClickException("An administrator already exists: this portal is set up.")
+    pemda = pemda or click.prompt("Name of the Pemda (the top of the unit tree)")
+    timezone = timezone or click.prompt(
+        "Time zone", type=click.Choice(sorted(calendar.ZONES)), default="Asia/Jakarta"
+    )
+    username = username or click.prompt("First administrator's username", default="admin")
+    password = password or click.prompt(
+        f"Password for {username} ({PASSWORD_HELP})", hide_input=True, confirmation_prompt=True
+    )
+    actor = audit.cli_actor()
+    try:
+        root = org.create_unit(
+            db.session, name=pemda, kind=UnitKind.PEMDA, timezone=timezone, by=actor
+        )
+        user, _ = accounts.create(
+            db.session, username=username, role=Role.ADMIN, password=password, by=actor
+        )
+    except WeakPassword as weak:
+        db.session.rollback()
+        raise click.ClickException(f"Password refused ({weak.reason}): {PASSWORD_HELP}") from None
+    except (accounts.InvalidAccount, org.InvalidUnit) as invalid:
+        db.session.rollback()
+        raise click.ClickException(f"Refused: invalid {invalid}.") from None
+    db.session.commit()
+    click.echo(f"Set up {root.name} ({root.timezone}) with administrator {user.username}.")
+    click.echo(f"login: admin {user.username} <the password you chose>  at {links.login_url()}")
 
 
 @click.command("demo-info")
@@ -123,6 +184,7 @@ def database_create() -> None:
 
 def init_app(app: Flask) -> None:
     app.cli.add_command(demo_data)
+    app.cli.add_command(setup)
     app.cli.add_command(demo_info)
     app.cli.add_command(counters_cli)
     app.cli.add_command(rollups_cli)

@@ -35,6 +35,8 @@ class User(UserMixin, Base):
     unit_id: Mapped[int | None] = mapped_column(ForeignKey("unit.id"))
     employee_id: Mapped[int | None] = mapped_column(ForeignKey("employee.id"))
     active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Set when an administrator gives a temporary password: the next login must replace it.
+    must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     unit = relationship("Unit")

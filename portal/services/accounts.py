@@ -1,14 +1,25 @@
-"""Logins: finding a user by name and checking a password."""
+"""Logins and accounts: checking a password, changing and resetting it, creating users.
+
+Every change to an account is recorded in the audit log (never a password or a hash).
+Services flush; the request or the command commits.
+"""
 
 from __future__ import annotations
 
+import re
+import secrets
 from functools import cache
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from portal.models import User, access
+from portal.models import Employee, Role, Unit, User, access
+from portal.services import audit
+from surveys.errors import NotFound, SurveyError
+from surveys.passwords import Policy, WeakPassword
+
+ROLES = (Role.ADMIN, Role.LEADERSHIP, Role.UNIT_HEAD, Role.EMPLOYEE)
 
 
 @cache
@@ -35,3 +46,128 @@ def load(session: Session, user_id: str) -> User | None:
         return session.get(User, int(user_id))
     except (TypeError, ValueError):
         return None
+
+
+class WrongPassword(SurveyError):
+    """The current password given to change it is not the user's."""
+
+
+class InvalidAccount(SurveyError):
+    """A user that cannot be created or changed as asked (name taken, scope missing...)."""
+
+    http_status = 422
+
+
+POLICY = Policy()
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,79}$")
+
+
+def temporary_password() -> str:
+    """Return a password for an administrator to hand over; it must be changed at once."""
+    return secrets.token_urlsafe(12)
+
+
+def change_password(session: Session, user: User, current: str, new: str) -> None:
+    """Replace a user's password after checking the current one and the policy."""
+    if not user.check_password(current):
+        raise WrongPassword("The current password is wrong.")
+    POLICY.check(new, username=user.username)
+    if new == current:
+        raise WeakPassword("same")
+    user.set_password(new)
+    user.must_change_password = False
+    audit.record(
+        session,
+        actor=user.username,
+        action="user.change_password",
+        target_type="user",
+        target_id=user.id,
+        label=user.username,
+    )
+    session.flush()
+
+
+def reset_password(session: Session, user_id: int, *, by: str) -> tuple[User, str]:
+    """Give a user a temporary password, to be replaced at their next login."""
+    user = get(session, user_id)
+    password = temporary_password()
+    user.set_password(password)
+    user.must_change_password = True
+    audit.record(
+        session,
+        actor=by,
+        action="user.reset_password",
+        target_type="user",
+        target_id=user.id,
+        label=user.username,
+        after={"must_change_password": True},
+    )
+    session.flush()
+    return user, password
+
+
+def get(session: Session, user_id: int) -> User:
+    found = session.get(User, user_id) if 0 < user_id <= 2**31 - 1 else None
+    if found is None:
+        raise NotFound(f"No user {user_id}.")
+    return found
+
+
+def admins_exist(session: Session) -> bool:
+    return session.scalar(select(User.id).where(User.role == Role.ADMIN).limit(1)) is not None
+
+
+USER_FIELDS = ("username", "role", "unit_id", "employee_id", "active")
+
+
+def create(
+    session: Session,
+    *,
+    username: str,
+    role: str,
+    by: str,
+    unit_id: int | None = None,
+    employee_id: int | None = None,
+    password: str | None = None,
+) -> tuple[User, str | None]:
+    """Create a user. Without ``password`` a temporary one is made and returned, and
+    must be changed at the first login; a chosen one must pass the policy."""
+    username = (username or "").strip().lower()
+    if not USERNAME.match(username):
+        raise InvalidAccount("username")
+    if session.scalar(select(User.id).where(User.username == username)) is not None:
+        raise InvalidAccount("taken")
+    if role not in ROLES:
+        raise InvalidAccount("role")
+    if role == Role.UNIT_HEAD and (unit_id is None or session.get(Unit, unit_id) is None):
+        raise InvalidAccount("unit")
+    if role == Role.EMPLOYEE and (
+        employee_id is None or session.get(Employee, employee_id) is None
+    ):
+        raise InvalidAccount("employee")
+    temporary = None
+    if password is None:
+        temporary = password = temporary_password()
+    else:
+        POLICY.check(password, username=username)
+    employee = session.get(Employee, employee_id) if role == Role.EMPLOYEE else None
+    user = User(
+        username=username,
+        role=role,
+        unit_id=unit_id if role == Role.UNIT_HEAD else (employee.unit_id if employee else None),
+        employee_id=employee_id if role == Role.EMPLOYEE else None,
+        must_change_password=temporary is not None,
+    )
+    user.set_password(password)
+    session.add(user)
+    session.flush()
+    audit.record(
+        session,
+        actor=by,
+        action="user.create",
+        target_type="user",
+        target_id=user.id,
+        label=username,
+        after=audit.state(user, USER_FIELDS),
+    )
+    return user, temporary

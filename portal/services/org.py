@@ -5,13 +5,19 @@ from __future__ import annotations
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.models import Counter, Unit
+from portal.models import Counter, Unit, UnitKind
 from portal.services import audit
-from surveys import errors
+from surveys import calendar, errors
 
 
 class NotFound(errors.NotFound):
     """The record asked for does not exist."""
+
+
+class InvalidUnit(errors.SurveyError):
+    """A unit that cannot be saved as given; the message names the field."""
+
+    http_status = 422
 
 
 def counters(session: Session) -> list[Counter]:
@@ -113,3 +119,47 @@ def subtree_ids(session: Session, root_id: int) -> list[int]:
     unit's report costs the same whether the database holds one Pemda or the country.
     """
     return list(session.scalars(_SUBTREE, {"root_id": root_id}))
+
+
+UNIT_FIELDS = ("name", "kind", "parent_id", "timezone", "complaint_url")
+
+
+def create_unit(
+    session: Session,
+    *,
+    name: str,
+    by: str,
+    kind: str = UnitKind.SERVICE_UNIT,
+    parent_id: int | None = None,
+    timezone: str = "Asia/Jakarta",
+    complaint_url: str | None = None,
+) -> Unit:
+    """Create a unit of the tree; the first, without a parent, is the Pemda itself."""
+    name = (name or "").strip()
+    if not name or len(name) > 200:
+        raise InvalidUnit("name")
+    if timezone not in calendar.ZONES:
+        raise InvalidUnit("timezone")
+    if kind not in (UnitKind.PEMDA, UnitKind.OPD, UnitKind.SERVICE_UNIT):
+        raise InvalidUnit("kind")
+    if parent_id is not None:
+        unit(session, parent_id)
+    found = Unit(
+        name=name,
+        kind=kind,
+        parent_id=parent_id,
+        timezone=timezone,
+        complaint_url=(complaint_url or "").strip() or None,
+    )
+    session.add(found)
+    session.flush()
+    audit.record(
+        session,
+        actor=by,
+        action="unit.create",
+        target_type="unit",
+        target_id=found.id,
+        label=name,
+        after=audit.state(found, UNIT_FIELDS),
+    )
+    return found

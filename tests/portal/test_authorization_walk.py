@@ -41,6 +41,7 @@ ROUTES = {
     "/s/<token>/terima-kasih": ("GET", "{survey}/terima-kasih?kode=ABCD-1234", PUBLIC),
     "/": ("GET", "/", PUBLIC),
     "/admin/": ("GET", "/admin/", ADMIN_ONLY),
+    "/akun/kata-sandi": ("GET", "/akun/kata-sandi", _expect(IN, IN, IN, IN)),
     "/admin/api-klien": ("GET", "/admin/api-klien", ADMIN_ONLY),
     "/admin/api-klien/<int:client_id>": ("GET", "/admin/api-klien/{client}", ADMIN_ONLY),
     "/admin/api-klien/<int:client_id>/cabut": (
