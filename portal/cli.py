@@ -14,7 +14,7 @@ from sqlalchemy.engine import make_url
 from portal import appraisal_cli, links, qr
 from portal.extensions import db
 from portal.models import Role, UnitKind
-from portal.services import accounts, audit, demo, instruments, org, rollups
+from portal.services import accounts, audit, demo, instruments, org, rollups, structure
 from surveys import calendar
 from surveys import instruments as catalogue
 from surveys.errors import SurveyError
@@ -81,7 +81,7 @@ def setup(pemda: str | None, timezone: str | None, username: str | None, passwor
     )
     actor = audit.cli_actor()
     try:
-        root = org.create_unit(
+        root = structure.create_unit(
             db.session, name=pemda, kind=UnitKind.PEMDA, timezone=timezone, by=actor
         )
         user, _ = accounts.create(
@@ -90,7 +90,7 @@ def setup(pemda: str | None, timezone: str | None, username: str | None, passwor
     except WeakPassword as weak:
         db.session.rollback()
         raise click.ClickException(f"Password refused ({weak.reason}): {PASSWORD_HELP}") from None
-    except (accounts.InvalidAccount, org.InvalidUnit) as invalid:
+    except (accounts.InvalidAccount, structure.Invalid) as invalid:
         db.session.rollback()
         raise click.ClickException(f"Refused: invalid {invalid}.") from None
     db.session.commit()

@@ -35,6 +35,10 @@ class Unit(Base):
     timezone: Mapped[str] = mapped_column(String(40), default="Asia/Jakarta")
     instrument_id: Mapped[int | None] = mapped_column(ForeignKey("instrument.id"))
     complaint_url: Mapped[str | None] = mapped_column(String(300))
+    # Jam layanan as written on the door, read by surveys.hours ("Sen-Jum 08:00-16:00").
+    service_hours: Mapped[str | None] = mapped_column(String(200))
+    # A deactivated unit keeps its history; its survey links (and those below) stop.
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")

@@ -108,7 +108,9 @@ def _link(session: Session, claim: LinkClaim, stamp: str):
     if found is None:
         return None
     target = target_for(session, found.unit, stamp=stamp, **{role: found})
-    return getattr(found, version_attribute), found.active, target
+    # A deactivated unit withdraws the links of everything in it and below it.
+    active = found.active and all(u.active for u in org.lineage(session, found.unit))
+    return getattr(found, version_attribute), active, target
 
 
 def _unit_info(unit: Unit) -> UnitInfo:

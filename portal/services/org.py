@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
-from portal.models import Counter, Unit, UnitKind
+from portal.models import Counter, Unit
 from portal.services import audit
-from surveys import calendar, errors
+from surveys import errors
 
 
 class NotFound(errors.NotFound):
     """The record asked for does not exist."""
-
-
-class InvalidUnit(errors.SurveyError):
-    """A unit that cannot be saved as given; the message names the field."""
-
-    http_status = 422
 
 
 def counters(session: Session) -> list[Counter]:
@@ -30,6 +24,29 @@ def counters(session: Session) -> list[Counter]:
             .order_by(Unit.name, Counter.name)
         )
     )
+
+
+PER_PAGE = 50
+
+
+def counters_page(session: Session, text: str = "", page: int = 1) -> tuple[list[Counter], bool]:
+    """Return one page of counters by unit and name, those whose counter or unit name
+    holds ``text`` if given, and whether more pages follow."""
+    query = (
+        select(Counter)
+        .join(Counter.unit)
+        .options(selectinload(Counter.unit))
+        .order_by(Unit.name, Counter.name, Counter.id)
+    )
+    if text:
+        words = text.lower()
+        query = query.where(
+            func.lower(Counter.name).contains(words, autoescape=True)
+            | func.lower(Unit.name).contains(words, autoescape=True)
+        )
+    page = max(1, min(page, 100_000))
+    rows = list(session.scalars(query.offset((page - 1) * PER_PAGE).limit(PER_PAGE + 1)))
+    return rows[:PER_PAGE], len(rows) > PER_PAGE
 
 
 def units(session: Session) -> list[Unit]:
@@ -52,7 +69,7 @@ def unit(session: Session, unit_id: int) -> Unit:
 
 
 def counter(session: Session, counter_id: int) -> Counter:
-    found = session.get(Counter, counter_id)
+    found = session.get(Counter, counter_id) if 0 < counter_id <= 2**31 - 1 else None
     if found is None:
         raise NotFound(counter_id)
     return found
@@ -119,47 +136,3 @@ def subtree_ids(session: Session, root_id: int) -> list[int]:
     unit's report costs the same whether the database holds one Pemda or the country.
     """
     return list(session.scalars(_SUBTREE, {"root_id": root_id}))
-
-
-UNIT_FIELDS = ("name", "kind", "parent_id", "timezone", "complaint_url")
-
-
-def create_unit(
-    session: Session,
-    *,
-    name: str,
-    by: str,
-    kind: str = UnitKind.SERVICE_UNIT,
-    parent_id: int | None = None,
-    timezone: str = "Asia/Jakarta",
-    complaint_url: str | None = None,
-) -> Unit:
-    """Create a unit of the tree; the first, without a parent, is the Pemda itself."""
-    name = (name or "").strip()
-    if not name or len(name) > 200:
-        raise InvalidUnit("name")
-    if timezone not in calendar.ZONES:
-        raise InvalidUnit("timezone")
-    if kind not in (UnitKind.PEMDA, UnitKind.OPD, UnitKind.SERVICE_UNIT):
-        raise InvalidUnit("kind")
-    if parent_id is not None:
-        unit(session, parent_id)
-    found = Unit(
-        name=name,
-        kind=kind,
-        parent_id=parent_id,
-        timezone=timezone,
-        complaint_url=(complaint_url or "").strip() or None,
-    )
-    session.add(found)
-    session.flush()
-    audit.record(
-        session,
-        actor=by,
-        action="unit.create",
-        target_type="unit",
-        target_id=found.id,
-        label=name,
-        after=audit.state(found, UNIT_FIELDS),
-    )
-    return found

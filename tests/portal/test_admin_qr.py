@@ -46,21 +46,33 @@ def test_the_counter_list_shows_each_survey_link(client, app, loket):
     assert "Loket 3 — Akta" in page
 
 
-def test_revoking_withdraws_every_printed_poster(client, app, loket):
+def test_revoking_asks_first_then_withdraws_every_printed_poster(client, app, loket):
+    from tests.conftest import hidden_fields
+
     with app.test_request_context():
         old_url = links.counter_survey_url(loket)
     login(client, "admin", factories.PASSWORD)
-    page = client.get("/admin/").get_data(as_text=True)
-    from tests.conftest import hidden_fields
-
+    client.get(f"/admin/loket/{loket.id}/qr.png")
+    client.get(f"/admin/loket/{loket.id}/qr.svg")
+    page = client.get(f"/admin/loket/{loket.id}/tarik-qr").get_data(as_text=True)
+    # The confirmation says how many downloaded copies stop working.
+    assert "sudah diunduh 2 kali" in page
     token = hidden_fields(page)["csrf_token"]
-    result = client.post(f"/admin/loket/{loket.id}/tarik-qr", data={"csrf_token": token})
+    unconfirmed = client.post(f"/admin/loket/{loket.id}/tarik-qr", data={"csrf_token": token})
+    assert unconfirmed.status_code == 200 and client.get(old_url).status_code == 200
+    result = client.post(
+        f"/admin/loket/{loket.id}/tarik-qr", data={"csrf_token": token, "confirm": "yes"}
+    )
     assert result.status_code == 302
     assert client.get(old_url).status_code == 410
     new_png = client.get(f"/admin/loket/{loket.id}/qr.png").data
     new_url = _decode_png(new_png)
     assert new_url != old_url
     assert client.get(new_url).status_code == 200
+    # Counting starts again after the rotation.
+    assert "sudah diunduh 1 kali" in client.get(f"/admin/loket/{loket.id}/tarik-qr").get_data(
+        as_text=True
+    )
 
 
 def test_revoking_needs_the_csrf_token(client, loket):

@@ -51,6 +51,19 @@ ROUTES = {
     ),
     "/admin/audit": ("GET", "/admin/audit?tindakan=x&dari=2026-13-01&hal=-1", ADMIN_ONLY),
     "/admin/audit.csv": ("GET", "/admin/audit.csv", ADMIN_ONLY),
+    "/admin/unit": ("GET", "/admin/unit?q=dinas&hal=-4", ADMIN_ONLY),
+    "/admin/unit/baru": ("GET", "/admin/unit/baru?induk=x", ADMIN_ONLY),
+    "/admin/unit/<int:unit_id>": ("GET", "/admin/unit/{other}", ADMIN_ONLY),
+    "/admin/unit/<int:unit_id>/status": ("POST", "/admin/unit/{other}/status", ADMIN_ONLY),
+    "/admin/unit/<int:unit_id>/loket": ("POST", "/admin/unit/{other}/loket", ADMIN_ONLY),
+    "/admin/unit/<int:unit_id>/layanan": ("POST", "/admin/unit/{other}/layanan", ADMIN_ONLY),
+    "/admin/layanan/<int:service_type_id>/status": (
+        "POST",
+        "/admin/layanan/{service}/status",
+        ADMIN_ONLY,
+    ),
+    "/admin/loket/<int:counter_id>/nama": ("POST", "/admin/loket/{counter}/nama", ADMIN_ONLY),
+    "/admin/loket/<int:counter_id>/status": ("POST", "/admin/loket/{counter}/status", ADMIN_ONLY),
     "/admin/loket/<int:counter_id>/qr.<any(png, svg):fmt>": (
         "GET",
         "/admin/loket/{counter}/qr.png",
@@ -156,6 +169,7 @@ def world(app, session):
     counter = factories.counter(other, "Loket Pendaftaran")
     person = factories.employee(mine, "Siti Rahmawati")
     stranger = factories.employee(other, "Budi Santoso")
+    service = factories.service_type(other, "Imunisasi")
     factories.user("admin")
     factories.user("bupati", role="leadership")
     factories.user("kepala", role="unit_head", unit_=mine)
@@ -184,6 +198,7 @@ def world(app, session):
         "client": client.id,
         "nip": person.nip,
         "other_employee": stranger.id,
+        "service": service.id,
         "action": action.id,
         "survey": factories.survey_path(counter),
     }
