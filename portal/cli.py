@@ -14,7 +14,16 @@ from sqlalchemy.engine import make_url
 from portal import appraisal_cli, links, qr
 from portal.extensions import db
 from portal.models import Role, UnitKind
-from portal.services import accounts, audit, demo, instruments, org, rollups, structure
+from portal.services import (
+    accounts,
+    audit,
+    demo,
+    employee_import,
+    instruments,
+    org,
+    rollups,
+    structure,
+)
 from surveys import calendar
 from surveys import instruments as catalogue
 from surveys.errors import SurveyError
@@ -26,6 +35,7 @@ PASSWORD_HELP = (
 
 counters_cli = AppGroup("counters", help="Counters (loket) and their QR posters.")
 database_cli = AppGroup("database", help="The database server itself.")
+employees_cli = AppGroup("employees", help="Employees: the bulk import of a CSV or XLSX list.")
 rollups_cli = AppGroup("rollups", help="The additive statistics behind every score.")
 instruments_cli = AppGroup("instruments", help="Questionnaires (instrument versions).")
 
@@ -96,6 +106,39 @@ def setup(pemda: str | None, timezone: str | None, username: str | None, passwor
     db.session.commit()
     click.echo(f"Set up {root.name} ({root.timezone}) with administrator {user.username}.")
     click.echo(f"login: admin {user.username} <the password you chose>  at {links.login_url()}")
+
+
+@employees_cli.command("import")
+@with_appcontext
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check and report only; import nothing.")
+def employees_import(path: Path, dry_run: bool) -> None:
+    """Import employees from a CSV or XLSX file (nip, nama, jabatan, unit[, jenis]).
+
+    Lists every refused line with its reason; imports every good row in one
+    transaction (upsert by NIP), so importing the same file again changes nothing.
+    """
+    try:
+        plan = employee_import.plan(db.session, path.read_bytes(), path.name)
+    except employee_import.FileProblem as problem:
+        message = f"{path.name}: {problem.reason} {problem.detail}".strip()
+        raise click.ClickException(message) from None
+    for refused in plan.problems:
+        click.echo(f"line {refused.line}: {refused.reason} {refused.detail}".rstrip(), err=True)
+    click.echo(
+        f"{path.name}: {len(plan.new)} new, {len(plan.changed)} changed, "
+        f"{plan.unchanged} unchanged, {len(plan.problems)} refused lines."
+    )
+    if dry_run:
+        click.echo("Dry run: nothing imported.")
+        return
+    if not (plan.new or plan.changed):
+        click.echo("Nothing to import: every good row is already stored as it is.")
+        return
+    with click.progressbar(length=len(plan.new) + len(plan.changed), label="Importing") as bar:
+        employee_import.apply(db.session, plan, by=audit.cli_actor(), progress=bar.update)
+    db.session.commit()
+    click.echo("Imported.")
 
 
 @click.command("demo-info")
@@ -187,6 +230,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(setup)
     app.cli.add_command(demo_info)
     app.cli.add_command(counters_cli)
+    app.cli.add_command(employees_cli)
     app.cli.add_command(rollups_cli)
     app.cli.add_command(instruments_cli)
     app.cli.add_command(database_cli)

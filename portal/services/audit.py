@@ -43,7 +43,8 @@ def state(record, fields: Iterable[str]) -> dict:
     return {name: _jsonable(getattr(record, name)) for name in fields}
 
 
-def _dump(values: dict | None) -> str | None:
+def dump(values: dict | None) -> str | None:
+    """Return canonical JSON of a before or after state (None stays None)."""
     if values is None:
         return None
     return json.dumps(values, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
@@ -68,8 +69,8 @@ def record(
         target_type=target_type,
         target_id=target_id,
         target_label=label[:200],
-        before=_dump(before),
-        after=_dump(after),
+        before=dump(before),
+        after=dump(after),
     )
     session.add(event)
     session.flush()

@@ -1,0 +1,246 @@
+"""Employees for administrators: a searchable list, one form each, and the bulk import.
+
+The import is two steps. Uploading a file runs a dry run that imports nothing and lists
+every bad line with its reason; the file waits in the instance folder under a random
+name, and confirming imports every good row in one transaction. Re-importing the same
+file changes nothing.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, Optional
+
+from portal.admin.views import bp
+from portal.extensions import csrf, db
+from portal.services import employee_import, employees, org
+
+KIND_CHOICES = [SelectChoice("pns", "PNS"), SelectChoice("pppk", "PPPK")]
+FIELD_ERRORS = {
+    "nip": _l("NIP tidak sah: 18 angka (tanggal lahir, TMT, jenis kelamin, nomor urut)."),
+    "nip_taken": _l("NIP ini sudah terdaftar untuk pegawai lain."),
+    "name": _l("Isi nama (paling banyak 160 karakter)."),
+    "position": _l("Jabatan paling banyak 160 karakter."),
+    "kind": _l("Pilih PNS atau PPPK."),
+}
+# What each refused line or file means, for the person who must correct the file.
+REASONS = {
+    "missing_column": _l("Kolom wajib tidak ada (nip, nama, unit)."),
+    "bad_nip": _l("NIP tidak sah."),
+    "nip_as_number": _l(
+        "NIP tersimpan sebagai angka sehingga digitnya hilang; format kolom NIP sebagai Teks."
+    ),
+    "duplicate_nip": _l("NIP sama dengan baris sebelumnya di berkas ini."),
+    "unknown_unit": _l(
+        "Unit tidak dikenal; tulis nama unit persis seperti di portal, atau nomor unitnya."
+    ),
+    "ambiguous_unit": _l("Ada beberapa unit dengan nama ini; tulis nomor unitnya."),
+    "missing_name": _l("Nama kosong."),
+    "too_long": _l("Nama atau jabatan lebih dari 160 karakter."),
+    "bad_kind": _l("Jenis pegawai harus PNS atau PPPK."),
+    "encoding": _l('Berkas bukan teks UTF-8. Simpan ulang sebagai "CSV UTF-8" atau unggah XLSX.'),
+    "delimiter": _l("Kolom tidak terpisah koma, titik koma, atau tab."),
+    "empty": _l("Berkas kosong."),
+    "unreadable": _l("Berkas tidak dapat dibaca sebagai CSV atau XLSX."),
+    "too_many_rows": _l("Terlalu banyak baris dalam satu berkas; bagi menjadi beberapa berkas."),
+}
+MAX_UPLOAD = 10 * 1024 * 1024
+
+
+class EmployeeForm(FlaskForm):
+    nip = StringField("NIP", validators=[DataRequired(_l("Isi NIP.")), Length(max=40)])
+    name = StringField(
+        _l("Nama lengkap dengan gelar"), validators=[DataRequired(_l("Isi nama.")), Length(max=160)]
+    )
+    position = StringField(_l("Jabatan"), validators=[Optional(), Length(max=160)])
+    unit = SelectField(_l("Unit"), coerce=str, validate_choice=False)
+    kind = SelectField(_l("Jenis pegawai"), choices=KIND_CHOICES)
+
+
+def _unit_choices():
+    return [SelectChoice(str(u.id), u.name) for u in org.units(db.session)]
+
+
+def _save(form: EmployeeForm, employee_id: int | None):
+    try:
+        values = dict(
+            nip=form.nip.data,
+            name=form.name.data,
+            position=form.position.data,
+            unit_id=int(form.unit.data or 0),
+            kind=form.kind.data,
+            by=current_user.username,
+        )
+        if employee_id is None:
+            return employees.create(db.session, **values)
+        return employees.update(db.session, employee_id, **values)
+    except employees.Invalid as error:
+        db.session.rollback()
+        target = (
+            form.nip if error.field.startswith("nip") else getattr(form, error.field, form.name)
+        )
+        target.errors = [*target.errors, FIELD_ERRORS.get(error.field, FIELD_ERRORS["name"])]
+    except org.NotFound:
+        db.session.rollback()
+        form.unit.errors = [*form.unit.errors, _l("Pilih unit.")]
+    return None
+
+
+@bp.get("/pegawai")
+def employees_page():
+    text = request.args.get("q", "").strip()[:100]
+    unit_id = request.args.get("unit", type=int)
+    number = max(1, request.args.get("hal", 1, type=int))
+    rows, more = employees.page(db.session, text, unit_id, number)
+    return render_template(
+        "admin/employees.html",
+        rows=rows,
+        q=text,
+        unit_id=unit_id,
+        number=number,
+        more=more,
+        units=org.units(db.session),
+    )
+
+
+@bp.route("/pegawai/baru", methods=["GET", "POST"])
+def new_employee():
+    form = EmployeeForm()
+    form.unit.choices = _unit_choices()
+    if request.method == "GET" and request.args.get("unit"):
+        form.unit.data = request.args["unit"]
+    if form.validate_on_submit():
+        created = _save(form, None)
+        if created is not None:
+            db.session.commit()
+            flash(_l("Pegawai %(name)s ditambahkan.", name=created.name))
+            return redirect(url_for(".employee_page", employee_id=created.id))
+    return render_template("admin/employee_form.html", form=form, employee=None), (
+        400 if form.errors else 200
+    )
+
+
+@bp.route("/pegawai/<int:employee_id>", methods=["GET", "POST"])
+def employee_page(employee_id: int):
+    try:
+        employee = employees.get(db.session, employee_id)
+    except employees.NotFound:
+        abort(404)
+    form = EmployeeForm(obj=None if request.method == "POST" else employee)
+    form.unit.choices = _unit_choices()
+    if request.method == "GET":
+        form.unit.data = str(employee.unit_id)
+    if form.validate_on_submit() and _save(form, employee.id) is not None:
+        db.session.commit()
+        flash(_l("Data pegawai disimpan."))
+        return redirect(url_for(".employee_page", employee_id=employee.id))
+    return render_template("admin/employee_form.html", form=form, employee=employee), (
+        400 if form.errors else 200
+    )
+
+
+@bp.post("/pegawai/<int:employee_id>/status")
+def employee_status(employee_id: int):
+    active = request.form.get("active") == "1"
+    if not active and request.form.get("confirm") != "yes":
+        flash(_l("Centang konfirmasi untuk melanjutkan."), "error")
+        return redirect(url_for(".employee_page", employee_id=employee_id))
+    try:
+        found = employees.set_active(db.session, employee_id, active, by=current_user.username)
+    except employees.NotFound:
+        abort(404)
+    db.session.commit()
+    flash(
+        _l("Pegawai aktif kembali.")
+        if active
+        else _l("Pegawai dinonaktifkan; riwayat nilainya tetap.")
+    )
+    return redirect(url_for(".employee_page", employee_id=found.id))
+
+
+def _uploads() -> Path:
+    folder = Path(current_app.instance_path) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _upload_path(token: str) -> Path:
+    if len(token) != 32 or not token.isalnum():
+        abort(404)
+    return _uploads() / f"{token}.upload"
+
+
+@bp.get("/pegawai/impor")
+def import_page():
+    return render_template("admin/employee_import.html", plan=None, token=None, reasons=REASONS)
+
+
+@bp.post("/pegawai/impor")
+@csrf.exempt  # checked below, once the larger upload limit of this form applies
+def import_dry_run():
+    """Check an uploaded file and show what importing it would do; imports nothing."""
+    # The portal takes 64 KB bodies; an employee list of ten thousand rows is larger.
+    request.max_content_length = MAX_UPLOAD + 64 * 1024
+    csrf.protect()
+    upload = request.files.get("file")
+    data = upload.read(MAX_UPLOAD + 1) if upload else b""
+    name = (upload.filename if upload else "") or "pegawai"
+    if len(data) > MAX_UPLOAD:
+        flash(_l("Berkas lebih dari 10 MB."), "error")
+        return redirect(url_for(".import_page"))
+    try:
+        plan = employee_import.plan(db.session, data, name)
+    except employee_import.FileProblem as problem:
+        flash(REASONS.get(problem.reason, REASONS["unreadable"]), "error")
+        return render_template(
+            "admin/employee_import.html",
+            plan=None,
+            token=None,
+            reasons=REASONS,
+            file_problem=problem,
+        ), 400
+    token = secrets.token_hex(16)
+    _upload_path(token).write_bytes(data)
+    return render_template(
+        "admin/employee_import.html", plan=plan, token=token, reasons=REASONS, name=name
+    )
+
+
+@bp.post("/pegawai/impor/<token>")
+def import_confirm(token: str):
+    """Import every good row of the checked file, in one transaction."""
+    path = _upload_path(token)
+    if request.form.get("confirm") != "yes":
+        flash(_l("Centang konfirmasi untuk melanjutkan."), "error")
+        return redirect(url_for(".import_page"))
+    if not path.exists():
+        flash(_l("Berkas itu sudah diimpor atau kedaluwarsa; unggah lagi."), "error")
+        return redirect(url_for(".import_page"))
+    data = path.read_bytes()
+    name = request.form.get("name", "pegawai")[:200]
+    try:
+        plan = employee_import.plan(db.session, data, name)
+    except employee_import.FileProblem:
+        abort(400)
+    employee_import.apply(db.session, plan, by=current_user.username)
+    db.session.commit()
+    path.unlink(missing_ok=True)
+    flash(
+        _l(
+            "Impor selesai: %(new)s pegawai baru, %(changed)s diperbarui, "
+            "%(same)s tidak berubah, %(bad)s baris ditolak.",
+            new=len(plan.new),
+            changed=len(plan.changed),
+            same=plan.unchanged,
+            bad=len(plan.problems),
+        )
+    )
+    return redirect(url_for(".employees_page"))
