@@ -11,7 +11,7 @@ from flask.cli import AppGroup, with_appcontext
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from portal import appraisal_cli, links, qr
+from portal import appraisal_cli, links, posters, qr
 from portal.extensions import db
 from portal.models import Role, UnitKind
 from portal.services import (
@@ -164,6 +164,7 @@ def demo_info() -> None:
 )
 def counters_qr(out_dir: Path) -> None:
     """Write every counter's QR code, as PNG and SVG, into a folder."""
+    _warn_about_base_url()
     out_dir.mkdir(parents=True, exist_ok=True)
     written = 0
     for counter in org.counters(db.session):
@@ -174,6 +175,61 @@ def counters_qr(out_dir: Path) -> None:
         click.echo(f"{stem}: {counter.unit.name} / {counter.name}  {url}")
         written += 1
     click.echo(f"Wrote {written * 2} files for {written} counters to {out_dir}.")
+
+
+@counters_cli.command("posters")
+@with_appcontext
+@click.option("--unit", "unit_id", type=int, help="Only this unit and the units below it.")
+@click.option("--size", type=click.Choice(["a4", "a6"]), default="a4", show_default=True)
+@click.option(
+    "--out",
+    "out_file",
+    required=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The PDF file to write (one page per active counter).",
+)
+def counters_posters(unit_id: int | None, size: str, out_file: Path) -> None:
+    """Write print-ready QR posters of every active counter into one PDF."""
+    _warn_about_base_url()
+    roots = [unit_id] if unit_id else [u.id for u in org.roots(db.session)]
+    counters = [c for root in roots for c in structure.active_counters_within(db.session, root)]
+    if not counters:
+        raise click.ClickException("No active counters: no posters to print.")
+    actor = audit.cli_actor()
+    items = []
+    for counter in counters:
+        root = org.lineage(db.session, counter.unit)[0]
+        items.append(
+            posters.Poster(
+                pemda=root.name if root.id != counter.unit_id else "",
+                unit=counter.unit.name,
+                counter=counter.name,
+                url=links.counter_survey_url(counter),
+            )
+        )
+        structure.record_print(db.session, counter, "counter.print_poster", by=actor)
+    out_file.write_bytes(posters.render(items, size))
+    db.session.commit()
+    click.echo(f"Wrote {len(items)} {size.upper()} posters to {out_file} ({links.public_base()}).")
+
+
+def _warn_about_base_url() -> None:
+    problem = links.base_url_problem()
+    if problem is None:
+        return
+    reasons = {
+        "unset": "PUBLIC_BASE_URL is not set",
+        "loopback": "PUBLIC_BASE_URL points at this machine only",
+        "wildcard": "PUBLIC_BASE_URL is a listening address (0.0.0.0), not one to visit",
+    }
+    click.secho(
+        f"WARNING: {reasons[problem]}: every code will hold {links.public_base()}/s/..., "
+        "which a citizen's phone cannot open. Set PUBLIC_BASE_URL to the portal's public "
+        "address (e.g. https://skm.example.go.id) before printing.",
+        fg="red",
+        bold=True,
+        err=True,
+    )
 
 
 @rollups_cli.command("rebuild")

@@ -6,6 +6,8 @@ The link a QR code holds must work from a citizen's phone, so it is built from
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import current_app, has_request_context, request, url_for
 
 from portal import tokens
@@ -21,11 +23,36 @@ def _path(endpoint: str, **values) -> str:
     return current_app.url_map.bind("localhost").build(endpoint, values)
 
 
-def _absolute(path: str) -> str:
+LOOPBACK = ("localhost", "127.0.0.1", "::1", "[::1]")
+WILDCARD = ("0.0.0.0", "::", "[::]")
+
+
+def base_url_problem() -> str | None:
+    """Say why printed codes would not work from a citizen's phone: "unset" (links then
+    follow whatever host the admin's browser used), "loopback" (127.0.0.1, localhost:
+    this machine only) or "wildcard" (0.0.0.0: an address to listen on, not to visit).
+    None when ``PUBLIC_BASE_URL`` names a real host."""
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if not base:
+        return "unset"
+    host = (urlsplit(base).hostname or "").lower()
+    if host in LOOPBACK or host.startswith("127."):
+        return "loopback"
+    if host in WILDCARD or host in ("", "0.0.0.0"):
+        return "wildcard"
+    return None
+
+
+def public_base() -> str:
+    """The address printed links start with."""
     base = current_app.config.get("PUBLIC_BASE_URL")
     if not base:
         base = request.host_url if has_request_context() else FALLBACK_BASE_URL
-    return base.rstrip("/") + path
+    return base.rstrip("/")
+
+
+def _absolute(path: str) -> str:
+    return public_base() + path
 
 
 def counter_token(counter: Counter) -> str:

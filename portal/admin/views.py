@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal import links, qr
+from portal import links, posters, qr
 from portal.auth import require_roles
 from portal.extensions import db
 from portal.models import Role
@@ -14,6 +14,12 @@ from portal.services import org, structure
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(require_roles(Role.ADMIN))
+
+
+@bp.context_processor
+def _public_address():
+    """Every admin page warns when printed codes would not reach a citizen's phone."""
+    return {"base_url_problem": links.base_url_problem(), "base_url": links.public_base()}
 
 
 def counter_or_404(counter_id: int):
@@ -44,6 +50,53 @@ def counter_qr(counter_id: int, fmt: str):
     if fmt == "png":
         return Response(qr.png(url), mimetype="image/png")
     return Response(qr.svg(url), mimetype="image/svg+xml")
+
+
+@bp.get("/loket/<int:counter_id>/poster-<any(a4, a6):size>.pdf")
+def counter_poster(counter_id: int, size: str):
+    """The counter's print-ready poster (recorded, like every download of its code)."""
+    counter = counter_or_404(counter_id)
+    structure.record_print(db.session, counter, "counter.print_poster", by=current_user.username)
+    db.session.commit()
+    body = posters.render([_poster(counter)], size)
+    return _pdf(body, posters.filename(counter.unit.name, counter.name, size=size))
+
+
+@bp.get("/unit/<int:unit_id>/poster-<any(a4, a6):size>.pdf")
+def unit_posters(unit_id: int, size: str):
+    """Every active counter's poster in the unit and the units below it, one PDF."""
+    try:
+        unit = org.unit(db.session, unit_id)
+    except org.NotFound:
+        abort(404)
+    counters = structure.active_counters_within(db.session, unit.id)
+    if not counters:
+        flash(_l("Unit ini belum punya loket aktif; belum ada poster untuk dicetak."), "error")
+        return redirect(url_for("admin.unit_page", unit_id=unit.id))
+    for counter in counters:
+        structure.record_print(
+            db.session, counter, "counter.print_poster", by=current_user.username
+        )
+    db.session.commit()
+    body = posters.render([_poster(c) for c in counters], size)
+    return _pdf(body, posters.filename(unit.name, "semua-loket", size=size))
+
+
+def _poster(counter) -> posters.Poster:
+    root = org.lineage(db.session, counter.unit)[0]
+    return posters.Poster(
+        pemda=root.name if root.id != counter.unit_id else "",
+        unit=counter.unit.name,
+        counter=counter.name,
+        url=links.counter_survey_url(counter),
+    )
+
+
+def _pdf(body: bytes, name: str) -> Response:
+    response = Response(body, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/loket/<int:counter_id>/tarik-qr", methods=["GET", "POST"])

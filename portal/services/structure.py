@@ -165,6 +165,20 @@ def service_types_of(session: Session, unit_id: int) -> list[ServiceType]:
 # Counters ---------------------------------------------------------------------------
 
 
+def active_counters_within(session: Session, unit_id: int) -> list[Counter]:
+    """The active counters of a unit and of every active unit below it, by unit and name."""
+    units = org.subtree_ids(session, unit_id)
+    return list(
+        session.scalars(
+            select(Counter)
+            .join(Counter.unit)
+            .options(selectinload(Counter.unit))
+            .where(Counter.unit_id.in_(units), Counter.active, Unit.active)
+            .order_by(Unit.name, Counter.name, Counter.id)
+        )
+    )
+
+
 def create_counter(session: Session, unit_id: int, name: str, *, by: str) -> Counter:
     org.unit(session, unit_id)
     found = Counter(unit_id=unit_id, name=_name(name, 120), token_version=1, active=True)

@@ -78,6 +78,16 @@ ROUTES = {
     ),
     "/admin/loket/<int:counter_id>/nama": ("POST", "/admin/loket/{counter}/nama", ADMIN_ONLY),
     "/admin/loket/<int:counter_id>/status": ("POST", "/admin/loket/{counter}/status", ADMIN_ONLY),
+    "/admin/loket/<int:counter_id>/poster-<any(a4, a6):size>.pdf": (
+        "GET",
+        "/admin/loket/{counter}/poster-a6.pdf",
+        ADMIN_ONLY,
+    ),
+    "/admin/unit/<int:unit_id>/poster-<any(a4, a6):size>.pdf": (
+        "GET",
+        "/admin/unit/{other}/poster-a4.pdf",
+        ADMIN_ONLY,
+    ),
     "/admin/loket/<int:counter_id>/qr.<any(png, svg):fmt>": (
         "GET",
         "/admin/loket/{counter}/qr.png",
