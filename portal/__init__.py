@@ -70,6 +70,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.admin import audit as _audit_admin  # noqa: F401 - routes on admin_bp
     from portal.admin import employees as _employees_admin  # noqa: F401 - routes on admin_bp
     from portal.admin import units as _units_admin  # noqa: F401 - routes on admin_bp
+    from portal.admin import users as _users_admin  # noqa: F401 - routes on admin_bp
     from portal.admin.views import bp as admin_bp
     from portal.auth import bp as auth_bp
     from portal.citizen.views import bp as citizen_bp

@@ -136,14 +136,22 @@ def change_password():
             form.new.errors.append(WEAK_PASSWORD[weak.reason])
         else:
             db.session.commit()
-            flash(_l("Kata sandi diganti."))
-            return redirect(home_for(current_user))
+            # The change ended every session of this user; this one continues, renewed.
+            user = current_user._get_current_object()
+            login_user(user)
+            flash(_l("Kata sandi diganti. Sesi di perangkat lain sudah diakhiri."))
+            return redirect(home_for(user))
     status = 400 if form.errors else 200
     return render_template("auth/password.html", form=form, minimum_length=MINIMUM_LENGTH), status
 
 
 @bp.post("/keluar")
 def logout():
+    """Log out, ending this user's sessions on every device (a cookie copied before the
+    logout no longer opens anything)."""
+    if current_user.is_authenticated:
+        accounts.end_sessions(db.session, current_user._get_current_object())
+        db.session.commit()
     logout_user()
     return redirect(url_for("public.home"))
 

@@ -41,11 +41,18 @@ def authenticate(session: Session, username: str, password: str) -> User | None:
     return user
 
 
-def load(session: Session, user_id: str) -> User | None:
+def load(session: Session, session_id: str) -> User | None:
+    """Return the user a session names, or None when the user is deactivated or the
+    session was ended (its version is no longer the user's: ``User.end_sessions``)."""
+    user_id, _, version = (session_id or "").partition(":")
     try:
-        return session.get(User, int(user_id))
+        number, version_number = int(user_id), int(version)
     except (TypeError, ValueError):
         return None
+    found = session.get(User, number) if 0 < number <= 2**31 - 1 else None
+    if found is None or not found.active or found.session_version != version_number:
+        return None
+    return found
 
 
 class WrongPassword(SurveyError):
@@ -76,6 +83,7 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
         raise WeakPassword("same")
     user.set_password(new)
     user.must_change_password = False
+    user.end_sessions()
     audit.record(
         session,
         actor=user.username,
@@ -87,12 +95,19 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     session.flush()
 
 
+def end_sessions(session: Session, user: User) -> None:
+    """End every session of the user (logging out ends them on every device)."""
+    user.end_sessions()
+    session.flush()
+
+
 def reset_password(session: Session, user_id: int, *, by: str) -> tuple[User, str]:
     """Give a user a temporary password, to be replaced at their next login."""
     user = get(session, user_id)
     password = temporary_password()
     user.set_password(password)
     user.must_change_password = True
+    user.end_sessions()
     audit.record(
         session,
         actor=by,
@@ -171,3 +186,34 @@ def create(
         after=audit.state(user, USER_FIELDS),
     )
     return user, temporary
+
+
+def page(session: Session, text: str = "", number: int = 1) -> tuple[list[User], bool]:
+    """One page of users by name, those whose name holds ``text`` if given."""
+    query = select(User).order_by(User.username)
+    if text:
+        query = query.where(User.username.contains(text.lower(), autoescape=True))
+    number = max(1, min(number, 100_000))
+    rows = list(session.scalars(query.offset((number - 1) * 50).limit(51)))
+    return rows[:50], len(rows) > 50
+
+
+def set_active(session: Session, user_id: int, active: bool, *, by: str) -> User:
+    """Deactivate a user (every session of theirs ends at its next request) or restore them."""
+    user = get(session, user_id)
+    if user.active != active:
+        before = audit.state(user, ("active",))
+        user.active = active
+        user.end_sessions()
+        session.flush()
+        audit.record(
+            session,
+            actor=by,
+            action="user.activate" if active else "user.deactivate",
+            target_type="user",
+            target_id=user.id,
+            label=user.username,
+            before=before,
+            after=audit.state(user, ("active",)),
+        )
+    return user

@@ -36,6 +36,11 @@ def get(session: Session, employee_id: int) -> Employee:
     return found
 
 
+def id_of_nip(session: Session, nip: str) -> int | None:
+    """Return the id of the employee with this NIP (spaces and dots allowed), or None."""
+    return session.scalar(select(Employee.id).where(Employee.nip == nips.normalize(nip)))
+
+
 def page(
     session: Session, text: str = "", unit_id: int | None = None, number: int = 1
 ) -> tuple[list[Employee], bool]:

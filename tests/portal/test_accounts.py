@@ -122,3 +122,17 @@ def test_a_reset_password_must_be_changed_before_anything_else(client, session):
     assert "kata sandi sementara" in client.get("/akun/kata-sandi").get_data(as_text=True)
     assert _change(client, temporary, STRONG).status_code == 302
     assert client.get("/dasbor/").status_code == 200
+
+
+def test_a_session_cookie_replayed_after_logout_opens_nothing(client, session):
+    unit = factories.unit()
+    factories.user("kepala", role="unit_head", unit_=unit)
+    session.commit()
+    login(client, "kepala", factories.PASSWORD)
+    cookie = client.get_cookie("session")
+    copy = client.application.test_client()
+    copy.set_cookie("session", cookie.value)
+    assert copy.get("/dasbor/").status_code == 200  # a stolen copy works while logged in
+    token = hidden_fields(client.get("/dasbor/").get_data(as_text=True))["csrf_token"]
+    client.post("/keluar", data={"csrf_token": token})
+    assert copy.get("/dasbor/").headers["Location"].startswith("/masuk")

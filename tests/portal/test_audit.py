@@ -22,13 +22,14 @@ def admin_client(client, session):
 
 
 def _token(client) -> str:
-    return hidden_fields(client.get("/admin/").get_data(as_text=True))["csrf_token"]
+    return hidden_fields(client.get("/admin/pengguna").get_data(as_text=True))["csrf_token"]
 
 
 def test_rotating_a_qr_link_is_recorded_with_before_and_after(admin_client, session):
     counter_id = session.scalar(sa.text("SELECT id FROM counter"))
     admin_client.post(
-        f"/admin/loket/{counter_id}/tarik-qr", data={"csrf_token": _token(admin_client)}
+        f"/admin/loket/{counter_id}/tarik-qr",
+        data={"csrf_token": _token(admin_client), "confirm": "yes"},
     )
     event = session.scalars(sa.select(AuditEvent)).one()
     assert (event.actor, event.action, event.target_type, event.target_id) == (

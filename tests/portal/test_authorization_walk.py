@@ -65,6 +65,10 @@ ROUTES = {
         "/admin/pegawai/impor/0123456789abcdef0123456789abcdef",
         ADMIN_ONLY,
     ),
+    "/admin/pengguna": ("GET", "/admin/pengguna?q=kep&hal=x", ADMIN_ONLY),
+    "/admin/pengguna/baru": ("GET", "/admin/pengguna/baru", ADMIN_ONLY),
+    "/admin/pengguna/<int:user_id>/reset": ("POST", "/admin/pengguna/{user}/reset", ADMIN_ONLY),
+    "/admin/pengguna/<int:user_id>/status": ("POST", "/admin/pengguna/{user}/status", ADMIN_ONLY),
     "/admin/unit": ("GET", "/admin/unit?q=dinas&hal=-4", ADMIN_ONLY),
     "/admin/unit/baru": ("GET", "/admin/unit/baru?induk=x", ADMIN_ONLY),
     "/admin/unit/<int:unit_id>": ("GET", "/admin/unit/{other}", ADMIN_ONLY),
@@ -196,7 +200,7 @@ def world(app, session):
     service = factories.service_type(other, "Imunisasi")
     factories.user("admin")
     factories.user("bupati", role="leadership")
-    factories.user("kepala", role="unit_head", unit_=mine)
+    head = factories.user("kepala", role="unit_head", unit_=mine)
     employee_user = factories.user("siti", role="employee", unit_=mine)
     employee_user.employee = person
     client, _ = api_clients.create(session, "SIMPEG", by="admin")
@@ -223,6 +227,7 @@ def world(app, session):
         "nip": person.nip,
         "other_employee": stranger.id,
         "service": service.id,
+        "user": head.id,
         "action": action.id,
         "survey": factories.survey_path(counter),
     }
