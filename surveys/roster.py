@@ -44,3 +44,75 @@ def on_duty(shifts: Iterable[Shift], local: dt.datetime) -> int | None:
     day, time = local.date(), local.time().replace(tzinfo=None)
     employees = {s.employee_id for s in shifts if s.covers(day, time)}
     return employees.pop() if len(employees) == 1 else None
+
+
+# Editing a roster --------------------------------------------------------------------
+#
+# A slot is a shift as it is planned: who, at which counter, on which local day, from
+# and to which wall-clock time (past midnight when the end is not after the start; the
+# same time twice is a whole day, as a 24-hour emergency counter is rostered).
+
+
+@dataclass(frozen=True)
+class Slot:
+    employee_id: int
+    counter_id: int
+    day: dt.date
+    starts: dt.time
+    ends: dt.time
+
+    def span(self) -> tuple[int, int]:
+        """Minutes from a fixed origin: comparable across days and overnight shifts."""
+        start = self.day.toordinal() * 1440 + self.starts.hour * 60 + self.starts.minute
+        end_minute = self.ends.hour * 60 + self.ends.minute
+        length = (end_minute - (self.starts.hour * 60 + self.starts.minute)) % 1440 or 1440
+        return start, start + length
+
+
+@dataclass(frozen=True)
+class Conflict:
+    reason: str  # "employee_busy": at another counter (or twice) then; "counter_taken"
+    other: Slot
+
+
+def conflicts(existing: Iterable[Slot], new: Slot) -> list[Conflict]:
+    """Return why ``new`` cannot join ``existing``: the same employee twice at once, or
+    two employees at one counter at once (a response could then credit nobody)."""
+    start, end = new.span()
+    found = []
+    for slot in existing:
+        other_start, other_end = slot.span()
+        if other_start >= end or start >= other_end:
+            continue
+        if slot.employee_id == new.employee_id:
+            found.append(Conflict("employee_busy", slot))
+        elif slot.counter_id == new.counter_id:
+            found.append(Conflict("counter_taken", slot))
+    return found
+
+
+@dataclass(frozen=True)
+class Pattern:
+    """A weekly shift: every ISO ``weekday`` (1 = Monday), this employee at this counter."""
+
+    employee_id: int
+    counter_id: int
+    weekday: int
+    starts: dt.time
+    ends: dt.time
+
+
+def expand(
+    patterns: Iterable[Pattern], monday: dt.date, absent: Iterable[tuple[int, dt.date]] = ()
+) -> list[Slot]:
+    """Return the week's slots that the weekly patterns give, leaving out the days an
+    employee is absent (``absent``: employee id and day pairs)."""
+    away = set(absent)
+    slots = []
+    for pattern in patterns:
+        day = monday + dt.timedelta(days=pattern.weekday - 1)
+        if (pattern.employee_id, day) not in away:
+            slots.append(
+                Slot(pattern.employee_id, pattern.counter_id, day, pattern.starts, pattern.ends)
+            )
+    return sorted(slots, key=lambda s: (s.day, s.starts, s.counter_id))

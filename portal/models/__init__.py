@@ -16,10 +16,21 @@ from portal.models.feedback import (
     receipt_code,
 )
 from portal.models.followup import ActionStatus, FollowUpAction
-from portal.models.org import Counter, DutyShift, Employee, ServiceType, Unit, UnitKind
+from portal.models.org import (
+    Absence,
+    Counter,
+    DutyShift,
+    Employee,
+    RosterPattern,
+    ServiceType,
+    Unit,
+    UnitKind,
+)
 from portal.models.population import ServedPopulation
 
 __all__ = [
+    "Absence",
+    "RosterPattern",
     "ActionStatus",
     "FollowUpAction",
     "ApiCall",

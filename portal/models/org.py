@@ -129,3 +129,36 @@ class DutyShift(Base):
 
     employee: Mapped[Employee] = relationship()
     counter: Mapped[Counter] = relationship()
+
+
+class RosterPattern(Base):
+    """A weekly shift: every ``weekday`` (ISO, 1 = Monday) this employee serves at this
+    counter between two wall-clock times. Publishing a week turns the patterns into
+    that week's duty shifts, which alone decide attribution."""
+
+    __tablename__ = "roster_pattern"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    counter_id: Mapped[int] = mapped_column(ForeignKey("counter.id"), index=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"), index=True)
+    weekday: Mapped[int] = mapped_column(Integer)
+    starts: Mapped[dt.time] = mapped_column(Time)
+    ends: Mapped[dt.time] = mapped_column(Time)
+
+    employee: Mapped[Employee] = relationship()
+    counter: Mapped[Counter] = relationship()
+
+
+class Absence(Base):
+    """A day an employee does not serve (leave, training, sick): publishing skips it,
+    and recording it removes their shifts of that day."""
+
+    __tablename__ = "absence"
+    __table_args__ = (Index("ix_absence_employee_day", "employee_id", "day", unique=True),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employee.id"))
+    day: Mapped[dt.date] = mapped_column(Date)
+    note: Mapped[str | None] = mapped_column(String(200))
+
+    employee: Mapped[Employee] = relationship()
