@@ -36,3 +36,13 @@ def sort_key(dimension: str, value: str) -> tuple[int, int, str]:
     if value in known:
         return (0, known.index(value), value)
     return (1, 0, value)
+
+
+def age_band(age: int | None) -> str:
+    """Return the band of ``AGE_BANDS`` an age falls in ("" when not stated)."""
+    if age is None:
+        return ""
+    for low, high, label in AGE_BANDS:
+        if (low is None or age >= low) and (high is None or age <= high):
+            return label
+    return ""  # pragma: no cover - the bands cover every age

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -54,6 +55,22 @@ class Response(Base):
         Index("ix_response_unit_service_date", "unit_id", "service_date"),
         Index("ix_response_employee_service_date", "employee_id", "service_date"),
         Index("ix_response_counter_service_date", "counter_id", "service_date"),
+        # Comments, newest first, found without reading the responses that have none:
+        # the comments page walks this index and stops at a page's worth.
+        Index(
+            "ix_response_commented_submitted",
+            "submitted_at",
+            "id",
+            sqlite_where=text("comment IS NOT NULL AND comment <> ''"),
+            postgresql_where=text("comment IS NOT NULL AND comment <> ''"),
+        ),
+        Index(
+            "ix_response_commented_unit_day",
+            "unit_id",
+            "service_date",
+            sqlite_where=text("comment IS NOT NULL AND comment <> ''"),
+            postgresql_where=text("comment IS NOT NULL AND comment <> ''"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
@@ -108,7 +125,16 @@ def receipt_code(response_id: uuid.UUID) -> str:
 
 
 # How a bucket key names each dimension's value: ``c3`` is counter 3, ``e-`` no employee.
-BUCKET_KEY_PREFIXES = {"counter_id": "c", "employee_id": "e", "service_type_id": "s"}
+BUCKET_KEY_PREFIXES = {
+    "counter_id": "c",
+    "employee_id": "e",
+    "service_type_id": "s",
+    # The respondent profile's buckets: ``2026-07|u12|xP|a25-34|dSMA|oPNS`` ("" = not stated).
+    "sex": "x",
+    "age_band": "a",
+    "education": "d",
+    "occupation": "o",
+}
 
 
 def _rollup_table(name: str, period_column: str, dimensions: tuple[str, ...]) -> Table:
@@ -172,3 +198,27 @@ class DailyServiceRollup(Base):
     """Daily buckets by service type."""
 
     __table__ = _rollup_table("rollup_service_day", "day", SERVICE)
+
+
+class ProfileRollup(Base):
+    """Monthly respondents by profile (sex, age band, education, occupation) per unit.
+
+    The dashboard, the report and the public page describe who answered; counting that
+    from raw responses would read every response of a Pemda's year. A response with
+    every item blank is no respondent, here as in the statistics buckets.
+    """
+
+    __table__ = Table(
+        "rollup_profile",
+        Base.metadata,
+        Column("id", Integer, primary_key=True),
+        Column("bucket_key", String(80), nullable=False, unique=True),
+        Column("month", Date, nullable=False),
+        Column("unit_id", ForeignKey("unit.id"), nullable=False),
+        Column("sex", String(1), nullable=False, default=""),
+        Column("age_band", String(5), nullable=False, default=""),
+        Column("education", String(3), nullable=False, default=""),
+        Column("occupation", String(12), nullable=False, default=""),
+        Column("respondents", Integer, nullable=False, default=0),
+        Index("ix_rollup_profile_unit_month", "unit_id", "month"),
+    )

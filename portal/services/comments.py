@@ -124,14 +124,12 @@ def search(
     *,
     page: int = 1,
     per_page: int = PER_PAGE,
-    lowest_first: bool = False,
 ) -> Page:
-    """Return one page of the comments in ``scope`` and ``period``, newest first (or
-    those of the least satisfied respondents first)."""
+    """Return one page of the comments in ``scope`` and ``period``, newest first."""
     where = _where(session, viewer, scope, period, filters)
     score = _own_score()
-    newest = (Response.submitted_at.desc(), Response.id)
-    order = (score.is_(None), score, *newest) if lowest_first else newest
+    # Newest first along ix_response_commented_submitted: a page stops after its rows.
+    order = (Response.submitted_at.desc(), Response.id.desc())
     page = max(1, min(page, 10_000))
     query = (
         select(Response, score)

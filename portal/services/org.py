@@ -49,6 +49,15 @@ def counters_page(session: Session, text: str = "", page: int = 1) -> tuple[list
     return rows[:PER_PAGE], len(rows) > PER_PAGE
 
 
+def counters_of_unit(session: Session, unit_id: int) -> list[Counter]:
+    """The active counters of one unit (not below it), by name."""
+    return list(
+        session.scalars(
+            select(Counter).where(Counter.unit_id == unit_id, Counter.active).order_by(Counter.name)
+        )
+    )
+
+
 def units(session: Session) -> list[Unit]:
     """Return every unit by name (for choosing a scope)."""
     return list(session.scalars(select(Unit).order_by(Unit.name, Unit.id)))

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import case, func, select
+from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import Session
 
-from portal.models import Response
+from portal.models import ProfileRollup, Response
 from portal.services import reports
 from portal.services.reports import Scope
 from portal.services.viewer import Viewer
+from surveys.instruments import UNSUR_CODES
 from surveys.periods import Period
 from surveys.respondents import AGE_BANDS, sort_key
 
@@ -58,24 +59,60 @@ def profile(
     minimum: int,
     dimensions: tuple[str, ...] = tuple(DIMENSIONS),
 ) -> dict[str, list[Cell]]:
-    """Return, per dimension, the respondents per category, suppressing small cells."""
+    """Return, per dimension, the respondents per category, suppressing small cells.
+
+    Whole months are summed from the profile buckets (``rollups.PROFILE``); only the
+    ragged days of a date range are counted from raw responses, so the cost does not
+    grow with the responses stored.
+    """
     units = reports.unit_subtree(session, viewer, scope.id)
+    counts: dict[str, dict[str, int]] = {name: {} for name in dimensions}
+    months = period.whole_months()
+    table = ProfileRollup.__table__
+    if months:
+        for name in dimensions:
+            column = table.c["age_band" if name == "age" else name]
+            query = (
+                select(column, func.sum(table.c.respondents))
+                .where(
+                    table.c.unit_id.in_(units),
+                    table.c.month >= months[0],
+                    table.c.month < months[1],
+                )
+                .group_by(column)
+            )
+            for value, count in session.execute(query):
+                counts[name][value or NOT_STATED] = counts[name].get(value or NOT_STATED, 0) + int(
+                    count
+                )
+    loose = period.loose_days() if months else [(period.start, period.end)]
+    for start, end in loose:
+        for name in dimensions:
+            column = DIMENSIONS[name]().label("category")
+            query = (
+                select(column, func.count())
+                .where(
+                    Response.unit_id.in_(units),
+                    Response.service_date >= start,
+                    Response.service_date < end,
+                    _answered(),
+                )
+                .group_by(column)
+            )
+            for value, count in session.execute(query):
+                key = str(value or NOT_STATED)
+                counts[name][key] = counts[name].get(key, 0) + count
     result = {}
     for name in dimensions:
-        column = DIMENSIONS[name]().label("category")
-        query = (
-            select(column, func.count())
-            .where(
-                Response.unit_id.in_(units),
-                Response.service_date >= period.start,
-                Response.service_date < period.end,
-            )
-            .group_by(column)
-        )
         cells = [
-            Cell(str(value), count if count >= minimum else None)
-            for value, count in session.execute(query)
+            Cell(value, count if count >= minimum else None)
+            for value, count in counts[name].items()
             if count
         ]
         result[name] = sorted(cells, key=lambda cell, name=name: sort_key(name, cell.value))
     return result
+
+
+def _answered():
+    """A respondent answered at least one item (as in every rollup bucket)."""
+    return or_(*(getattr(Response, code.lower()).is_not(None) for code in UNSUR_CODES))

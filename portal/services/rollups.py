@@ -30,9 +30,16 @@ from sqlalchemy import Text, and_, delete, func, insert, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
-from portal.models import DailyRollup, DailyServiceRollup, Response, Rollup, ServiceRollup
+from portal.models import (
+    DailyRollup,
+    DailyServiceRollup,
+    ProfileRollup,
+    Response,
+    Rollup,
+    ServiceRollup,
+)
 from portal.models.feedback import BUCKET_KEY_PREFIXES
-from surveys import statistics
+from surveys import respondents, statistics
 from surveys.instruments import UNSUR_CODES
 
 SUMMED = statistics.COLUMNS
@@ -47,6 +54,8 @@ class Grain:
     period_column: str
     key_format: str
     dimensions: tuple[str, ...]
+    # The columns a response adds to: the statistics, or (profile) one respondent.
+    summed: tuple[str, ...] = SUMMED
 
     def period_of(self, local_day: dt.date) -> dt.date:
         return local_day.replace(day=1) if self.period_column == "month" else local_day
@@ -70,7 +79,32 @@ MONTHLY = Grain(Rollup.__table__, "month", "%Y-%m", ("counter_id", "employee_id"
 DAILY = Grain(DailyRollup.__table__, "day", "%Y-%m-%d", ("counter_id", "employee_id"))
 MONTHLY_SERVICE = Grain(ServiceRollup.__table__, "month", "%Y-%m", ("service_type_id",))
 DAILY_SERVICE = Grain(DailyServiceRollup.__table__, "day", "%Y-%m-%d", ("service_type_id",))
-GRAINS = (MONTHLY, DAILY, MONTHLY_SERVICE, DAILY_SERVICE)
+PROFILE = Grain(
+    ProfileRollup.__table__,
+    "month",
+    "%Y-%m",
+    ("sex", "age_band", "education", "occupation"),
+    summed=("respondents",),
+)
+GRAINS = (MONTHLY, DAILY, MONTHLY_SERVICE, DAILY_SERVICE, PROFILE)
+
+
+def profile_of(response: Mapping) -> dict[str, str]:
+    """The profile bucket's dimensions of a response ("" where not stated)."""
+    return {
+        "sex": response["sex"] or "",
+        "age_band": respondents.age_band(response["age"]),
+        "education": response["education"] or "",
+        "occupation": response["occupation"] or "",
+    }
+
+
+def _grain_values(grain: Grain, response: Mapping, added: list[int]) -> tuple[Mapping, list[int]]:
+    """What a response adds to a grain's bucket, and the mapping its key is read from."""
+    if grain is PROFILE:
+        return {**response, **profile_of(response)}, [1]
+    return response, added
+
 
 _ANSWERS = tuple(code.lower() for code in UNSUR_CODES)
 
@@ -85,9 +119,17 @@ def bucket_rows(response: Mapping) -> list[tuple[Grain, dict]]:
     added = statistics.contribution({code: response[code.lower()] for code in UNSUR_CODES})
     if added is None:
         return []
-    columns = dict(zip(SUMMED, added, strict=True))
     day, unit_id = response["service_date"], response["unit_id"]
-    return [(grain, {**grain.row(day, unit_id, response), **columns}) for grain in GRAINS]
+    rows = []
+    for grain in GRAINS:
+        keys, values = _grain_values(grain, response, added)
+        rows.append(
+            (
+                grain,
+                {**grain.row(day, unit_id, keys), **dict(zip(grain.summed, values, strict=True))},
+            )
+        )
+    return rows
 
 
 def _upsert(dialect: str, grain: Grain):
@@ -99,7 +141,7 @@ def _upsert(dialect: str, grain: Grain):
     stmt = (postgresql if dialect == "postgresql" else sqlite).insert(grain.table)
     return stmt.on_conflict_do_update(
         index_elements=["bucket_key"],
-        set_={name: grain.table.c[name] + stmt.excluded[name] for name in SUMMED},
+        set_={name: grain.table.c[name] + stmt.excluded[name] for name in grain.summed},
     )
 
 
@@ -172,6 +214,10 @@ _READ_COLUMNS = (
     Response.counter_id,
     Response.employee_id,
     Response.service_type_id,
+    Response.sex,
+    Response.age,
+    Response.education,
+    Response.occupation,
     *(getattr(Response, name) for name in _ANSWERS),
 )
 
@@ -204,19 +250,20 @@ def recount(session: Session, unit_months: Iterable[UnitMonth]) -> int:
             continue
         day, unit_id = row["service_date"], row["unit_id"]
         for grain in GRAINS:
-            ids = tuple(row[name] for name in grain.dimensions)
+            keys, values = _grain_values(grain, row, added)
+            ids = tuple(keys[name] for name in grain.dimensions)
             key = (grain.period_of(day), unit_id, ids)
             bucket = totals[grain].get(key)
             if bucket is None:
-                totals[grain][key] = (grain.row(day, unit_id, row), list(added))
+                totals[grain][key] = (grain.row(day, unit_id, keys), list(values))
             else:
                 sums = bucket[1]
-                for i, value in enumerate(added):
+                for i, value in enumerate(values):
                     sums[i] += value
     written = 0
     for grain in GRAINS:
         rows = [
-            {**keys, **dict(zip(SUMMED, sums, strict=True))}
+            {**keys, **dict(zip(grain.summed, sums, strict=True))}
             for keys, sums in totals[grain].values()
         ]
         for start in range(0, len(rows), 5_000):
@@ -272,5 +319,6 @@ def rebuild(session: Session) -> int:
 def bucket_statistics(session: Session, grain: Grain = MONTHLY) -> dict[str, dict[str, int]]:
     """Return every bucket's statistics by key, for comparing two ways of computing them."""
     table = grain.table
-    result = session.execute(select(table.c.bucket_key, *(table.c[n] for n in SUMMED)))
-    return {row.bucket_key: {n: int(getattr(row, n)) for n in SUMMED} for row in result}
+    names = grain.summed
+    result = session.execute(select(table.c.bucket_key, *(table.c[n] for n in names)))
+    return {row.bucket_key: {n: int(getattr(row, n)) for n in names} for row in result}

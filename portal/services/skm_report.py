@@ -23,6 +23,9 @@ from surveys.periods import Period, trailing_months
 
 # How many comments the report quotes, of the least satisfied respondents and the newest.
 QUOTED = 5
+# The newest comments of respondents whose own mean is in grade D ("tidak baik"): read
+# newest first, so the report costs the same however many comments a year holds.
+DISSATISFIED = comments.Filters(score_max=64.99)
 TREND_MONTHS = 12
 
 
@@ -71,7 +74,7 @@ def build(
         plan=followup.plan(session, viewer, unit.id, period),
         comment_count=comments.count(session, viewer, scope, period),
         critical=comments.search(
-            session, viewer, scope, period, per_page=QUOTED, lowest_first=True
+            session, viewer, scope, period, DISSATISFIED, per_page=QUOTED
         ).comments,
         newest=comments.search(session, viewer, scope, period, per_page=QUOTED).comments,
     )

@@ -11,7 +11,7 @@ import datetime as dt
 
 import pytest
 
-from portal.models import FollowUpAction
+from portal.models import FollowUpAction, RosterPattern
 from portal.services import api_clients, feedback
 from tests import factories
 from tests.conftest import login
@@ -70,6 +70,38 @@ ROUTES = {
     "/admin/pengguna/<int:user_id>/reset": ("POST", "/admin/pengguna/{user}/reset", ADMIN_ONLY),
     "/admin/pengguna/<int:user_id>/status": ("POST", "/admin/pengguna/{user}/status", ADMIN_ONLY),
     "/admin/unit": ("GET", "/admin/unit?q=dinas&hal=-4", ADMIN_ONLY),
+    "/admin/unit/<int:unit_id>/jadwal": ("GET", "/admin/unit/{other}/jadwal?minggu=x", ADMIN_ONLY),
+    "/admin/unit/<int:unit_id>/jadwal/shift": (
+        "POST",
+        "/admin/unit/{other}/jadwal/shift",
+        ADMIN_ONLY,
+    ),
+    "/admin/unit/<int:unit_id>/jadwal/pola": (
+        "POST",
+        "/admin/unit/{other}/jadwal/pola",
+        ADMIN_ONLY,
+    ),
+    "/admin/unit/<int:unit_id>/jadwal/terbitkan": (
+        "POST",
+        "/admin/unit/{other}/jadwal/terbitkan?minggu=2026-07-06",
+        ADMIN_ONLY,
+    ),
+    "/admin/unit/<int:unit_id>/jadwal/absen": (
+        "POST",
+        "/admin/unit/{other}/jadwal/absen",
+        ADMIN_ONLY,
+    ),
+    "/admin/jadwal/shift/<int:shift_id>/hapus": (
+        "POST",
+        "/admin/jadwal/shift/{shift}/hapus",
+        ADMIN_ONLY,
+    ),
+    "/admin/jadwal/pola/<int:pattern_id>/hapus": (
+        "POST",
+        "/admin/jadwal/pola/{pattern}/hapus",
+        ADMIN_ONLY,
+    ),
+    "/admin/unit/<int:unit_id>/bertugas": ("GET", "/admin/unit/{other}/bertugas", ADMIN_ONLY),
     "/admin/unit/baru": ("GET", "/admin/unit/baru?induk=x", ADMIN_ONLY),
     "/admin/unit/<int:unit_id>": ("GET", "/admin/unit/{other}", ADMIN_ONLY),
     "/admin/unit/<int:unit_id>/status": ("POST", "/admin/unit/{other}/status", ADMIN_ONLY),
@@ -198,6 +230,11 @@ def world(app, session):
     person = factories.employee(mine, "Siti Rahmawati")
     stranger = factories.employee(other, "Budi Santoso")
     service = factories.service_type(other, "Imunisasi")
+    shift = factories.shift(stranger, counter, dt.date(2026, 7, 1), "08:00", "12:00")
+    pattern = RosterPattern(
+        counter=counter, employee=stranger, weekday=1, starts=dt.time(8), ends=dt.time(12)
+    )
+    session.add(pattern)
     factories.user("admin")
     factories.user("bupati", role="leadership")
     head = factories.user("kepala", role="unit_head", unit_=mine)
@@ -228,6 +265,8 @@ def world(app, session):
         "other_employee": stranger.id,
         "service": service.id,
         "user": head.id,
+        "shift": shift.id,
+        "pattern": pattern.id,
         "action": action.id,
         "survey": factories.survey_path(counter),
     }

@@ -97,9 +97,10 @@ def test_the_report_follows_the_regulations_order_with_the_dashboards_numbers(
     ]
     assert "Buka kanal pengaduan WhatsApp" in html
     assert "2 komentar pada periode ini." in html
-    # The least satisfied respondent's comment comes first among the quoted ones.
-    critical = html.index("Dari responden yang paling tidak puas")
-    assert html.index("Antrean terlalu panjang", critical) < html.index("Ramah sekali", critical)
+    # Quoted apart: the dissatisfied respondents' comments (U9 = 1 gives 72.22: not
+    # dissatisfied; nobody here is), then the newest.
+    assert "Terbaru dari responden yang tidak puas" not in html
+    assert html.index("Komentar terbaru") < html.index("Antrean terlalu panjang")
     assert "Populasi (warga dilayani)" in html and "belum diisi unit" in html
     assert "Dinas Kesehatan" not in html  # a neighbour's numbers are not in this report
     assert 'media="print"' in html  # the print stylesheet
@@ -240,3 +241,15 @@ def test_a_unit_head_opens_an_employee_and_a_loket_of_their_own_only(
         "/dasbor/pegawai/99999999999",
     ):
         assert client.get(url).status_code == 404, url
+
+
+def test_the_report_quotes_dissatisfied_respondents_apart(client, session, unit_with_results):
+    opd, loket = unit_with_results["opd"], unit_with_results["loket"]
+    target = feedback.target_for(session, opd, counter=loket)
+    factories.respond(
+        target, {f"U{n}": 1 for n in range(1, 10)}, at=JULY, comment="Petugas tidak ada di loket"
+    )
+    login(client, "kepala", factories.PASSWORD)
+    html = client.get("/dasbor/laporan?periode=2026-07").get_data(as_text=True)
+    heading = html.index("Terbaru dari responden yang tidak puas")
+    assert heading < html.index("Petugas tidak ada di loket") < html.index("Komentar terbaru")

@@ -38,6 +38,21 @@ def _all_buckets(session):
     return {grain: rollups.bucket_statistics(session, grain) for grain in rollups.GRAINS}
 
 
+def _band(age) -> str:
+    """The age bands of the SKM report, written out again here."""
+    if age is None:
+        return ""
+    return (
+        "<25"
+        if age < 25
+        else "25-34"
+        if age < 35
+        else "35-44"
+        if age < 45
+        else ("45-54" if age < 55 else "55+")
+    )
+
+
 def _independent(session, zones) -> dict:
     """Return every grain's buckets computed here from the raw rows, with fixed offsets:
     a response counts on the local day of its opening (or, unverified, its arrival)."""
@@ -50,13 +65,23 @@ def _independent(session, zones) -> dict:
             parts = [local.strftime(grain.key_format), f"u{response.unit_id}"]
             if "counter_id" in grain.dimensions:  # staff tables
                 parts += [f"c{response.counter_id or '-'}", f"e{response.employee_id or '-'}"]
+            elif "sex" in grain.dimensions:  # the respondent profile
+                parts += [
+                    f"x{response.sex or ''}",
+                    f"a{_band(response.age)}",
+                    f"d{response.education or ''}",
+                    f"o{response.occupation or ''}",
+                ]
             else:
                 parts += [f"s{response.service_type_id or '-'}"]
             key = "|".join(parts)
             stats = statistics.of_response(response.answers)
             if stats.respondents:
                 expected[key] = expected.get(key, statistics.Statistics()) + stats
-        result[grain] = {k: v.as_columns() for k, v in expected.items()}
+        if grain is rollups.PROFILE:
+            result[grain] = {k: {"respondents": v.respondents} for k, v in expected.items()}
+        else:
+            result[grain] = {k: v.as_columns() for k, v in expected.items()}
     return result
 
 
@@ -94,6 +119,10 @@ def _zone_edge_pemda(session, rng):
                 at=at + dt.timedelta(minutes=rng.randint(0, 90)),
                 service_type_id=service,
                 id=uuid.UUID(int=rng.getrandbits(128), version=4),
+                sex=rng.choice([None, "L", "P"]),
+                age=rng.choice([None, 17, 24, 25, 34, 35, 54, 55, 80]),
+                education=rng.choice([None, "SD", "S1"]),
+                occupation=rng.choice([None, "PNS", "Lainnya"]),
                 commit=False,
             )
             submitted += 1
@@ -190,8 +219,8 @@ def test_rebuild_command_recounts_and_reports_the_rows_it_wrote(runner, session)
     before = _all_buckets(session)
     result = runner.invoke(args=["rollups", "rebuild"])
     assert result.exit_code == 0, result.output
-    # Month and day, by staff and by service type.
-    assert "Recounted 1 unit-months: 4 rollup rows." in result.output
+    # Month and day, by staff and by service type; and the month's respondent profile.
+    assert "Recounted 1 unit-months: 5 rollup rows." in result.output
     assert _all_buckets(session) == before
 
 

@@ -1,0 +1,241 @@
+"""Duty rosters for administrators: a unit's week as a grid, weekly patterns, absences,
+and the board of who is on duty now. Changes go through ``portal.services.duty_roster``
+(conflicts refused with a clear message, past days re-credited, everything audited)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+from portal.admin.views import bp
+from portal.extensions import db
+from portal.services import duty_roster, org
+from surveys import calendar
+from surveys.errors import NotFound
+
+WEEKDAYS = (
+    _l("Senin"),
+    _l("Selasa"),
+    _l("Rabu"),
+    _l("Kamis"),
+    _l("Jumat"),
+    _l("Sabtu"),
+    _l("Minggu"),
+)
+
+
+def _unit_or_404(unit_id: int):
+    try:
+        return org.unit(db.session, unit_id)
+    except org.NotFound:
+        abort(404)
+
+
+def _monday() -> dt.date:
+    try:
+        return duty_roster.monday_of(dt.date.fromisoformat(request.values.get("minggu", "")))
+    except ValueError:
+        return duty_roster.monday_of(dt.date.today())
+
+
+def _back(unit_id: int, monday: dt.date):
+    return redirect(url_for(".roster_week", unit_id=unit_id, minggu=monday.isoformat()))
+
+
+def _time(name: str) -> dt.time | None:
+    try:
+        return dt.time.fromisoformat(request.form.get(name, "").strip())
+    except ValueError:
+        return None
+
+
+def _int(name: str) -> int:
+    try:
+        return int(request.form.get(name, ""))
+    except ValueError:
+        return 0
+
+
+def _conflict_message(error: duty_roster.RosterConflict) -> str:
+    other = error.conflicts[0].other
+    when = f"{other.day:%d-%m-%Y} {other.starts:%H:%M}–{other.ends:%H:%M}"
+    if error.conflicts[0].reason == "employee_busy":
+        return str(
+            _l(
+                "Ditolak: pegawai itu sudah bertugas pada %(when)s "
+                "(loket lain atau jam yang bertumpuk).",
+                when=when,
+            )
+        )
+    return str(
+        _l(
+            "Ditolak: loket itu sudah dijaga pegawai lain pada %(when)s; "
+            "satu loket satu petugas pada satu waktu.",
+            when=when,
+        )
+    )
+
+
+@bp.get("/unit/<int:unit_id>/jadwal")
+def roster_week(unit_id: int):
+    unit = _unit_or_404(unit_id)
+    grid = duty_roster.week(db.session, unit.id, _monday())
+    return render_template(
+        "admin/roster_week.html",
+        grid=grid,
+        weekdays=WEEKDAYS,
+        previous=grid.monday - dt.timedelta(days=7),
+        following=grid.monday + dt.timedelta(days=7),
+    )
+
+
+@bp.post("/unit/<int:unit_id>/jadwal/shift")
+def roster_add_shift(unit_id: int):
+    unit = _unit_or_404(unit_id)
+    monday = _monday()
+    starts, ends = _time("starts"), _time("ends")
+    try:
+        day = dt.date.fromisoformat(request.form.get("day", ""))
+    except ValueError:
+        day = None
+    counter_id = _int("counter")
+    if (
+        day is None
+        or starts is None
+        or ends is None
+        or counter_id not in {c.id for c in org.counters_of_unit(db.session, unit.id)}
+    ):
+        flash(_l("Lengkapi loket, pegawai, tanggal, jam mulai dan jam selesai."), "error")
+        return _back(unit.id, monday)
+    try:
+        duty_roster.add_shift(
+            db.session,
+            counter_id=counter_id,
+            employee_id=_int("employee"),
+            day=day,
+            starts=starts,
+            ends=ends,
+            by=current_user.username,
+        )
+    except duty_roster.RosterConflict as conflict:
+        db.session.rollback()
+        flash(_conflict_message(conflict), "error")
+    except duty_roster.InvalidShift:
+        db.session.rollback()
+        flash(_l("Pilih pegawai aktif."), "error")
+    else:
+        db.session.commit()
+        flash(_l("Jadwal disimpan."))
+    return _back(unit.id, monday)
+
+
+@bp.post("/jadwal/shift/<int:shift_id>/hapus")
+def roster_remove_shift(shift_id: int):
+    try:
+        shift = duty_roster.remove_shift(db.session, shift_id, by=current_user.username)
+    except NotFound:
+        abort(404)
+    unit_id = shift.counter.unit_id
+    db.session.commit()
+    flash(_l("Jadwal dihapus."))
+    return _back(unit_id, shift.day)
+
+
+@bp.post("/unit/<int:unit_id>/jadwal/pola")
+def roster_add_pattern(unit_id: int):
+    unit = _unit_or_404(unit_id)
+    starts, ends = _time("starts"), _time("ends")
+    counter_id = _int("counter")
+    if (
+        starts is None
+        or ends is None
+        or counter_id not in {c.id for c in org.counters_of_unit(db.session, unit.id)}
+    ):
+        flash(_l("Lengkapi loket, pegawai, hari, jam mulai dan jam selesai."), "error")
+        return _back(unit.id, _monday())
+    try:
+        duty_roster.add_pattern(
+            db.session,
+            counter_id=counter_id,
+            employee_id=_int("employee"),
+            weekday=_int("weekday"),
+            starts=starts,
+            ends=ends,
+            by=current_user.username,
+        )
+    except duty_roster.RosterConflict as conflict:
+        db.session.rollback()
+        flash(_conflict_message(conflict), "error")
+    except duty_roster.InvalidShift:
+        db.session.rollback()
+        flash(_l("Pilih pegawai aktif dan hari."), "error")
+    else:
+        db.session.commit()
+        flash(_l("Pola mingguan disimpan. Terbitkan minggu untuk memakainya."))
+    return _back(unit.id, _monday())
+
+
+@bp.post("/jadwal/pola/<int:pattern_id>/hapus")
+def roster_remove_pattern(pattern_id: int):
+    try:
+        pattern = duty_roster.remove_pattern(db.session, pattern_id, by=current_user.username)
+    except NotFound:
+        abort(404)
+    unit_id = pattern.counter.unit_id
+    db.session.commit()
+    flash(_l("Pola mingguan dihapus; jadwal yang sudah terbit tidak berubah."))
+    return _back(unit_id, _monday())
+
+
+@bp.post("/unit/<int:unit_id>/jadwal/terbitkan")
+def roster_publish(unit_id: int):
+    unit = _unit_or_404(unit_id)
+    monday = _monday()
+    published = duty_roster.publish(db.session, unit.id, monday, by=current_user.username)
+    db.session.commit()
+    flash(
+        _l(
+            "%(n)s jadwal diterbitkan untuk minggu %(week)s.",
+            n=published.added,
+            week=monday.strftime("%d-%m-%Y"),
+        )
+    )
+    if published.skipped:
+        flash(
+            _l(
+                "%(n)s jadwal dari pola dilewati karena bertabrakan dengan jadwal yang ada.",
+                n=len(published.skipped),
+            ),
+            "error",
+        )
+    return _back(unit.id, monday)
+
+
+@bp.post("/unit/<int:unit_id>/jadwal/absen")
+def roster_absence(unit_id: int):
+    unit = _unit_or_404(unit_id)
+    monday = _monday()
+    try:
+        day = dt.date.fromisoformat(request.form.get("day", ""))
+        duty_roster.add_absence(
+            db.session, _int("employee"), day, request.form.get("note"), by=current_user.username
+        )
+    except (ValueError, NotFound):
+        db.session.rollback()
+        flash(_l("Pilih pegawai dan tanggal."), "error")
+    else:
+        db.session.commit()
+        flash(_l("Ketidakhadiran dicatat; jadwal pegawai itu pada hari itu dihapus."))
+    return _back(unit.id, monday)
+
+
+@bp.get("/unit/<int:unit_id>/bertugas")
+def duty_board(unit_id: int):
+    unit = _unit_or_404(unit_id)
+    now = calendar.to_local(dt.datetime.now(dt.UTC).replace(tzinfo=None), unit.timezone)
+    return render_template(
+        "admin/duty_board.html", unit=unit, board=duty_roster.board(db.session, unit.id), now=now
+    )
