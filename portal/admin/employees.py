@@ -11,7 +11,16 @@ from __future__ import annotations
 import secrets
 from pathlib import Path
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -19,9 +28,10 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from portal import links, posters
 from portal.admin.views import bp
 from portal.extensions import csrf, db
-from portal.services import employee_import, employees, org
+from portal.services import audit, employee_import, employees, org
 
 KIND_CHOICES = [SelectChoice("pns", "PNS"), SelectChoice("pppk", "PPPK")]
 FIELD_ERRORS = {
@@ -244,3 +254,49 @@ def import_confirm(token: str):
         )
     )
     return redirect(url_for(".employees_page"))
+
+
+@bp.get("/pegawai/<int:employee_id>/kartu-<any(a4, a6):size>.pdf")
+def employee_card(employee_id: int, size: str):
+    """The employee's personal QR card: scanning it credits them directly."""
+    try:
+        employee = employees.get(db.session, employee_id)
+    except employees.NotFound:
+        abort(404)
+    audit.record(
+        db.session,
+        actor=current_user.username,
+        action="employee.print_card",
+        target_type="employee",
+        target_id=employee.id,
+        label=employee.name,
+        after={"card_version": employee.card_version},
+    )
+    db.session.commit()
+    root = org.lineage(db.session, employee.unit)[0]
+    card = posters.Poster(
+        pemda=root.name if root.id != employee.unit_id else "",
+        unit=employee.unit.name,
+        counter=employee.name,
+        url=links.card_survey_url(employee),
+    )
+    response = Response(posters.render([card], size), mimetype="application/pdf")
+    name = posters.filename(employee.unit.name, employee.name, size=size).replace(
+        "poster-", "kartu-"
+    )
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+@bp.post("/pegawai/<int:employee_id>/tarik-kartu")
+def revoke_employee_card(employee_id: int):
+    if request.form.get("confirm") != "yes":
+        flash(_l("Centang konfirmasi untuk melanjutkan."), "error")
+        return redirect(url_for(".employee_page", employee_id=employee_id))
+    try:
+        employees.revoke_card(db.session, employee_id, by=current_user.username)
+    except employees.NotFound:
+        abort(404)
+    db.session.commit()
+    flash(_l("Kartu QR lama pegawai ini tidak berlaku lagi. Cetak kartu yang baru."))
+    return redirect(url_for(".employee_page", employee_id=employee_id))

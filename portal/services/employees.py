@@ -168,3 +168,22 @@ def set_active(session: Session, employee_id: int, active: bool, *, by: str) -> 
             after=audit.state(found, ("active",)),
         )
     return found
+
+
+def revoke_card(session: Session, employee_id: int, *, by: str) -> Employee:
+    """Withdraw every printed personal QR card of an employee (a new one can be printed)."""
+    found = get(session, employee_id)
+    before = audit.state(found, ("card_version",))
+    found.card_version = (found.card_version or 1) + 1
+    session.flush()
+    audit.record(
+        session,
+        actor=by,
+        action="employee.revoke_card",
+        target_type="employee",
+        target_id=found.id,
+        label=found.name,
+        before=before,
+        after=audit.state(found, ("card_version",)),
+    )
+    return found

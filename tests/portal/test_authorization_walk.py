@@ -60,6 +60,16 @@ ROUTES = {
         ADMIN_ONLY,
     ),
     "/admin/pegawai/impor": ("GET", "/admin/pegawai/impor", ADMIN_ONLY),
+    "/admin/pegawai/<int:employee_id>/kartu-<any(a4, a6):size>.pdf": (
+        "GET",
+        "/admin/pegawai/{other_employee}/kartu-a6.pdf",
+        ADMIN_ONLY,
+    ),
+    "/admin/pegawai/<int:employee_id>/tarik-kartu": (
+        "POST",
+        "/admin/pegawai/{other_employee}/tarik-kartu",
+        ADMIN_ONLY,
+    ),
     "/admin/pegawai/impor/<token>": (
         "POST",
         "/admin/pegawai/impor/0123456789abcdef0123456789abcdef",

@@ -116,3 +116,29 @@ def test_admin_pages_warn_when_printed_codes_would_point_at_this_machine(client,
     assert "hanya berlaku di komputer server ini" in client.get("/admin/").get_data(as_text=True)
     app.config["PUBLIC_BASE_URL"] = "https://skm.lampungselatankab.go.id"
     assert "tidak akan bisa dibuka" not in client.get("/admin/").get_data(as_text=True)
+
+
+def test_a_personal_card_credits_its_employee_and_can_be_withdrawn(
+    client, app, counters, tmp_path, session
+):
+    person = factories.employee(counters["ktp"], "Dewi Lestari, S.Sos.")
+    session.commit()
+    login(client, "admin", factories.PASSWORD)
+    card = client.get(f"/admin/pegawai/{person.id}/kartu-a6.pdf")
+    assert card.headers["Content-Disposition"].endswith('-dewi-lestari-s-sos-a6.pdf"')
+    [page] = _pages(card.data, tmp_path)
+    url = _decoded(page)
+    with app.test_request_context():
+        assert url == links.card_survey_url(person)
+    assert "Dewi Lestari" in client.get(url).get_data(as_text=True)
+    from tests.conftest import hidden_fields
+
+    token = hidden_fields(client.get(f"/admin/pegawai/{person.id}").get_data(as_text=True))[
+        "csrf_token"
+    ]
+    client.post(
+        f"/admin/pegawai/{person.id}/tarik-kartu", data={"csrf_token": token, "confirm": "yes"}
+    )
+    assert client.get(url).status_code == 410
+    actions = session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions[-2:] == ["employee.print_card", "employee.revoke_card"]
