@@ -183,7 +183,7 @@ def new_counter(unit_id: int):
         flash(_l("Isi nama loket (paling banyak 120 karakter)."), "error")
     else:
         db.session.commit()
-        flash(_l("Loket %(name)s dibuat. Cetak posternya.", name=counter.name))
+        flash(_l("%(name)s dibuat. Cetak posternya.", name=counter.name))
     return redirect(url_for(".unit_page", unit_id=unit.id) + "#loket")
 
 
