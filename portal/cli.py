@@ -22,6 +22,7 @@ from portal.services import (
     instruments,
     org,
     rollups,
+    roster_import,
     structure,
 )
 from surveys import calendar
@@ -35,6 +36,7 @@ PASSWORD_HELP = (
 
 counters_cli = AppGroup("counters", help="Counters (loket) and their QR posters.")
 database_cli = AppGroup("database", help="The database server itself.")
+roster_cli = AppGroup("roster", help="Duty rosters: the bulk import of a CSV or XLSX roster.")
 employees_cli = AppGroup("employees", help="Employees: the bulk import of a CSV or XLSX list.")
 rollups_cli = AppGroup("rollups", help="The additive statistics behind every score.")
 instruments_cli = AppGroup("instruments", help="Questionnaires (instrument versions).")
@@ -137,6 +139,38 @@ def employees_import(path: Path, dry_run: bool) -> None:
         return
     with click.progressbar(length=len(plan.new) + len(plan.changed), label="Importing") as bar:
         employee_import.apply(db.session, plan, by=audit.cli_actor(), progress=bar.update)
+    db.session.commit()
+    click.echo("Imported.")
+
+
+@roster_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--unit", "unit_id", type=int, required=True, help="The unit whose loket it rosters.")
+@click.option("--dry-run", is_flag=True, help="Check and report only; import nothing.")
+def roster_import_command(path: Path, unit_id: int, dry_run: bool) -> None:
+    """Import shifts (tanggal) and weekly patterns (hari) for one unit's loket.
+
+    Columns: loket, nip, tanggal or hari, mulai, selesai. Every refused line is listed
+    with its reason; clashes are refused; importing the same file again changes nothing.
+    """
+    try:
+        plan = roster_import.plan(db.session, unit_id, path.read_bytes())
+    except employee_import.FileProblem as problem:
+        raise click.ClickException(
+            f"{path.name}: {problem.reason} {problem.detail}".strip()
+        ) from None
+    except org.NotFound:
+        raise click.ClickException(f"No unit {unit_id}.") from None
+    for refused in plan.problems:
+        click.echo(f"line {refused.line}: {refused.reason} {refused.detail}".rstrip(), err=True)
+    click.echo(
+        f"{path.name}: {len(plan.shifts)} shifts, {len(plan.patterns)} weekly patterns, "
+        f"{len(plan.problems)} refused lines."
+    )
+    if dry_run:
+        click.echo("Dry run: nothing imported.")
+        return
+    roster_import.apply(db.session, plan, by=audit.cli_actor())
     db.session.commit()
     click.echo("Imported.")
 
@@ -287,6 +321,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(demo_info)
     app.cli.add_command(counters_cli)
     app.cli.add_command(employees_cli)
+    app.cli.add_command(roster_cli)
     app.cli.add_command(rollups_cli)
     app.cli.add_command(instruments_cli)
     app.cli.add_command(database_cli)

@@ -88,6 +88,11 @@ def _day(name: str, source: str) -> int:
         ) from None
 
 
+def weekday(name: str) -> int | None:
+    """Return the ISO weekday a day's name or number means (Sen, Senin, Mon, 1...), or None."""
+    return _ALIASES.get((name or "").strip().lower())
+
+
 def parse(text: str) -> ServiceHours:
     """Read service hours, or raise InvalidHours saying what is accepted."""
     source = (text or "").strip()

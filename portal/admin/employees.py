@@ -8,13 +8,9 @@ file changes nothing.
 
 from __future__ import annotations
 
-import secrets
-from pathlib import Path
-
 from flask import (
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -29,6 +25,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal import links, posters
+from portal.admin import uploads
 from portal.admin.views import bp
 from portal.extensions import csrf, db
 from portal.services import audit, employee_import, employees, org
@@ -62,7 +59,6 @@ REASONS = {
     "unreadable": _l("Berkas tidak dapat dibaca sebagai CSV atau XLSX."),
     "too_many_rows": _l("Terlalu banyak baris dalam satu berkas; bagi menjadi beberapa berkas."),
 }
-MAX_UPLOAD = 10 * 1024 * 1024
 
 
 class EmployeeForm(FlaskForm):
@@ -176,36 +172,20 @@ def employee_status(employee_id: int):
     return redirect(url_for(".employee_page", employee_id=found.id))
 
 
-def _uploads() -> Path:
-    folder = Path(current_app.instance_path) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-def _upload_path(token: str) -> Path:
-    if len(token) != 32 or not token.isalnum():
-        abort(404)
-    return _uploads() / f"{token}.upload"
-
-
 @bp.get("/pegawai/impor")
 def import_page():
     return render_template("admin/employee_import.html", plan=None, token=None, reasons=REASONS)
 
 
 @bp.post("/pegawai/impor")
-@csrf.exempt  # checked below, once the larger upload limit of this form applies
+@csrf.exempt  # uploads.read_upload checks it, once the larger limit of this form applies
 def import_dry_run():
     """Check an uploaded file and show what importing it would do; imports nothing."""
-    # The portal takes 64 KB bodies; an employee list of ten thousand rows is larger.
-    request.max_content_length = MAX_UPLOAD + 64 * 1024
-    csrf.protect()
-    upload = request.files.get("file")
-    data = upload.read(MAX_UPLOAD + 1) if upload else b""
-    name = (upload.filename if upload else "") or "pegawai"
-    if len(data) > MAX_UPLOAD:
+    upload = uploads.read_upload()
+    if upload is None:
         flash(_l("Berkas lebih dari 10 MB."), "error")
         return redirect(url_for(".import_page"))
+    data, name = upload
     try:
         plan = employee_import.plan(db.session, data, name)
     except employee_import.FileProblem as problem:
@@ -217,17 +197,19 @@ def import_dry_run():
             reasons=REASONS,
             file_problem=problem,
         ), 400
-    token = secrets.token_hex(16)
-    _upload_path(token).write_bytes(data)
     return render_template(
-        "admin/employee_import.html", plan=plan, token=token, reasons=REASONS, name=name
+        "admin/employee_import.html",
+        plan=plan,
+        token=uploads.keep(data),
+        reasons=REASONS,
+        name=name,
     )
 
 
 @bp.post("/pegawai/impor/<token>")
 def import_confirm(token: str):
     """Import every good row of the checked file, in one transaction."""
-    path = _upload_path(token)
+    path = uploads.path(token)
     if request.form.get("confirm") != "yes":
         flash(_l("Centang konfirmasi untuk melanjutkan."), "error")
         return redirect(url_for(".import_page"))

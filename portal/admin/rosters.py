@@ -10,9 +10,11 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from portal.admin import uploads
+from portal.admin.employees import REASONS as employee_reasons
 from portal.admin.views import bp
-from portal.extensions import db
-from portal.services import duty_roster, org
+from portal.extensions import csrf, db
+from portal.services import duty_roster, employee_import, org, roster_import
 from surveys import calendar
 from surveys.errors import NotFound
 
@@ -239,3 +241,66 @@ def duty_board(unit_id: int):
     return render_template(
         "admin/duty_board.html", unit=unit, board=duty_roster.board(db.session, unit.id), now=now
     )
+
+
+ROSTER_REASONS = {
+    "unknown_counter": _l(
+        "Loket tidak dikenal di unit ini; tulis nama loket persis seperti di portal."
+    ),
+    "unknown_nip": _l("Tidak ada pegawai aktif dengan NIP ini."),
+    "bad_time": _l("Jam tidak sah; tulis seperti 08:00."),
+    "bad_day": _l("Tulis tanggal (2026-11-02) atau hari (Senin ... Minggu)."),
+    "employee_busy": _l("Bertabrakan: pegawai itu sudah bertugas pada jam itu."),
+    "counter_taken": _l("Bertabrakan: loket itu sudah dijaga pegawai lain pada jam itu."),
+}
+
+
+@bp.post("/unit/<int:unit_id>/jadwal/impor")
+@csrf.exempt  # uploads.read_upload checks it, once the larger limit of this form applies
+def roster_import_dry_run(unit_id: int):
+    """Check a roster file for the unit and list what it would add; adds nothing."""
+    unit = _unit_or_404(unit_id)
+    upload = uploads.read_upload()
+    if upload is None:
+        flash(_l("Berkas lebih dari 10 MB."), "error")
+        return _back(unit.id, _monday())
+    data, name = upload
+    try:
+        plan = roster_import.plan(db.session, unit.id, data)
+    except employee_import.FileProblem as problem:
+        flash(employee_reasons.get(problem.reason, employee_reasons["unreadable"]), "error")
+        return _back(unit.id, _monday())
+    return render_template(
+        "admin/roster_import.html",
+        unit=unit,
+        plan=plan,
+        token=uploads.keep(data),
+        name=name,
+        reasons={**employee_reasons, **ROSTER_REASONS},
+    )
+
+
+@bp.post("/unit/<int:unit_id>/jadwal/impor/<token>")
+def roster_import_confirm(unit_id: int, token: str):
+    unit = _unit_or_404(unit_id)
+    path = uploads.path(token)
+    if request.form.get("confirm") != "yes" or not path.exists():
+        flash(_l("Centang konfirmasi, atau unggah berkasnya lagi."), "error")
+        return _back(unit.id, _monday())
+    try:
+        plan = roster_import.plan(db.session, unit.id, path.read_bytes())
+        roster_import.apply(db.session, plan, by=current_user.username)
+    except (employee_import.FileProblem, duty_roster.RosterConflict):
+        db.session.rollback()
+        flash(_l("Jadwal berubah sejak diperiksa; periksa berkasnya lagi."), "error")
+        return _back(unit.id, _monday())
+    db.session.commit()
+    path.unlink(missing_ok=True)
+    flash(
+        _l(
+            "%(shifts)s jadwal dan %(patterns)s pola mingguan diimpor.",
+            shifts=len(plan.shifts),
+            patterns=len(plan.patterns),
+        )
+    )
+    return _back(unit.id, _monday())

@@ -112,6 +112,16 @@ ROUTES = {
         ADMIN_ONLY,
     ),
     "/admin/unit/<int:unit_id>/bertugas": ("GET", "/admin/unit/{other}/bertugas", ADMIN_ONLY),
+    "/admin/unit/<int:unit_id>/jadwal/impor": (
+        "POST",
+        "/admin/unit/{other}/jadwal/impor",
+        ADMIN_ONLY,
+    ),
+    "/admin/unit/<int:unit_id>/jadwal/impor/<token>": (
+        "POST",
+        "/admin/unit/{other}/jadwal/impor/0123456789abcdef0123456789abcdef",
+        ADMIN_ONLY,
+    ),
     "/admin/unit/baru": ("GET", "/admin/unit/baru?induk=x", ADMIN_ONLY),
     "/admin/unit/<int:unit_id>": ("GET", "/admin/unit/{other}", ADMIN_ONLY),
     "/admin/unit/<int:unit_id>/status": ("POST", "/admin/unit/{other}/status", ADMIN_ONLY),
