@@ -7,9 +7,11 @@ still shows in the default language.
 from __future__ import annotations
 
 from decimal import Decimal
+from functools import cache
 
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Flask, request, session
-from flask_babel import format_decimal, get_locale
+from flask_babel import get_locale
 
 from portal.extensions import babel
 
@@ -29,6 +31,16 @@ def current_language() -> str:
     return str(get_locale() or DEFAULT_LANGUAGE)
 
 
+@cache
+def _separators(locale: str) -> dict[int, str]:
+    """How the locale writes Python's "," and "." (grouping, decimal): 1.234,50 or 1,234.50.
+
+    Asked of Babel once per locale: a dashboard prints thousands of numbers, and Babel's
+    own formatting looks the locale's pattern up each time (a seventh of a page's time).
+    """
+    return {ord(","): get_group_symbol(locale), ord("."): get_decimal_symbol(locale)}
+
+
 def format_score(value: Decimal | None, places: int = 2) -> str:
     """Return a published score (already rounded to 0.01, or to ``places``) in the
     reader's notation: 88,31 or 88.31.
@@ -40,12 +52,12 @@ def format_score(value: Decimal | None, places: int = 2) -> str:
         return "–"
     if not isinstance(value, Decimal) or value.as_tuple().exponent < -places:
         raise ValueError(f"format_score takes a Decimal rounded to {places} places, not {value!r}")
-    return format_decimal(value, format="#,##0." + "0" * places)
+    return f"{value:,.{places}f}".translate(_separators(str(get_locale())))
 
 
 def format_count(value: int) -> str:
     """Return a whole number with the reader's grouping: 1.612 or 1,612."""
-    return format_decimal(value, format="#,##0")
+    return f"{value:,d}".translate(_separators(str(get_locale())))
 
 
 def init_app(app: Flask) -> None:
