@@ -173,17 +173,26 @@ def unit_status(unit_id: int):
 
 @bp.post("/unit/<int:unit_id>/loket")
 def new_counter(unit_id: int):
+    """Add one counter, or several at once: one name per line."""
     unit = _unit_or_404(unit_id)
+    names = [line.strip() for line in request.form.get("name", "").splitlines() if line.strip()]
+    if not names or len(names) > 200:
+        flash(_l("Isi nama loket (paling banyak 120 karakter)."), "error")
+        return redirect(url_for(".unit_page", unit_id=unit.id) + "#loket")
     try:
-        counter = structure.create_counter(
-            db.session, unit.id, request.form.get("name", ""), by=current_user.username
-        )
+        created = [
+            structure.create_counter(db.session, unit.id, name, by=current_user.username)
+            for name in names
+        ]
     except structure.Invalid:
         db.session.rollback()
         flash(_l("Isi nama loket (paling banyak 120 karakter)."), "error")
     else:
         db.session.commit()
-        flash(_l("%(name)s dibuat. Cetak posternya.", name=counter.name))
+        if len(created) == 1:
+            flash(_l("%(name)s dibuat. Cetak posternya.", name=created[0].name))
+        else:
+            flash(_l("%(n)s loket dibuat. Cetak posternya.", n=len(created)))
     return redirect(url_for(".unit_page", unit_id=unit.id) + "#loket")
 
 

@@ -418,7 +418,11 @@ def follow_up_status(action_id: int):
         abort(404)
     try:
         action = followup.set_status(
-            db.session, current_viewer(), action_id, request.form.get("status", "")
+            db.session,
+            current_viewer(),
+            action_id,
+            request.form.get("status", ""),
+            by=current_user.username,
         )
     except followup.InvalidAction:
         abort(400)

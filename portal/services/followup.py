@@ -14,7 +14,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models import ActionStatus, FollowUpAction, Role, utcnow
-from portal.services import reports
+from portal.services import audit, reports
 from portal.services.viewer import Viewer
 from surveys.errors import NotFound, SurveyError
 from surveys.instruments import UNSUR_CODES
@@ -84,10 +84,21 @@ def add(
     )
     session.add(found)
     session.flush()
+    audit.record(
+        session,
+        actor=by,
+        action="follow_up.add",
+        target_type="unit",
+        target_id=unit_id,
+        label=f"{period.code} {draft.unsur}",
+        after=audit.state(found, ("period", "unsur", "action", "owner", "due", "status")),
+    )
     return found
 
 
-def set_status(session: Session, viewer: Viewer, action_id: int, status: str) -> FollowUpAction:
+def set_status(
+    session: Session, viewer: Viewer, action_id: int, status: str, *, by: str = "system"
+) -> FollowUpAction:
     """Move an action to planned, in progress or done."""
     found = session.get(FollowUpAction, action_id) if 0 < action_id <= 2**31 - 1 else None
     if found is None:
@@ -95,7 +106,19 @@ def set_status(session: Session, viewer: Viewer, action_id: int, status: str) ->
     _check_writer(session, viewer, found.unit_id)
     if status not in ActionStatus.ALL:
         raise InvalidAction(f"Unknown status {status!r}.")
+    before = audit.state(found, ("status",))
     found.status = status
     found.updated_at = utcnow()
     session.flush()
+    if before["status"] != status:
+        audit.record(
+            session,
+            actor=by,
+            action="follow_up.status",
+            target_type="follow_up_action",
+            target_id=found.id,
+            label=f"{found.period} {found.unsur}",
+            before=before,
+            after=audit.state(found, ("status",)),
+        )
     return found

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models import Role, ServedPopulation, utcnow
-from portal.services import reports
+from portal.services import audit, reports
 from portal.services.viewer import Viewer
 from surveys.errors import SurveyError
 from surveys.periods import Period
@@ -52,11 +52,24 @@ def enter(
             ServedPopulation.unit_id == unit_id, ServedPopulation.period == period.code
         )
     )
+    before = None
     if found is None:
         found = ServedPopulation(unit_id=unit_id, period=period.code)
         session.add(found)
+    else:
+        before = {"population": found.population}
     found.population, found.entered_by, found.entered_at = population, by, utcnow()
     session.flush()
+    audit.record(
+        session,
+        actor=by,
+        action="population.enter",
+        target_type="unit",
+        target_id=unit_id,
+        label=period.code,
+        before=before,
+        after={"population": population},
+    )
     return found
 
 

@@ -148,3 +148,14 @@ def test_a_deactivated_unit_stops_the_links_below_it_and_keeps_its_history(admin
     assert session.scalar(sa.text("SELECT count(*) FROM response")) == 1
     _post(admin, f"/admin/unit/{opd.id}/status", {"active": "1"}, f"/admin/unit/{opd.id}")
     assert admin.get(url).status_code == 200
+
+
+def test_twenty_counters_are_added_at_once(admin, session):
+    unit = factories.unit("Dinas Penanaman Modal dan PTSP", kind="opd")
+    session.commit()
+    names = "\n".join(f"Loket {n}" for n in range(1, 21)) + "\n\n"
+    page = f"/admin/unit/{unit.id}"
+    answer = _post(admin, f"/admin/unit/{unit.id}/loket", {"name": names}, page)
+    assert answer.status_code == 302
+    assert session.scalar(sa.select(sa.func.count()).select_from(Counter)) == 20
+    assert "20 loket dibuat" in admin.get(page).get_data(as_text=True)

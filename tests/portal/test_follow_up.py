@@ -102,3 +102,37 @@ def test_only_the_units_own_head_writes_its_plan_and_leadership_reads_it(app, cl
         },
     )
     assert refused.status_code == 404
+
+
+def test_plans_and_populations_are_in_the_audit_log(client, session):
+    import sqlalchemy as sa
+
+    from portal.models import AuditEvent
+    from portal.services import followup, population
+    from portal.services.viewer import Viewer
+    from surveys import periods
+    from surveys.policy import ReportPolicy
+
+    unit = factories.unit("Pelayanan KTP-el")
+    session.commit()
+    viewer = Viewer("admin", ReportPolicy())
+    july = periods.parse("2026-07")
+    action = followup.add(
+        session,
+        viewer,
+        unit.id,
+        july,
+        followup.Draft("U9", "Kotak saran", "Kasubag", dt.date(2026, 8, 1)),
+        by="kepala",
+    )
+    followup.set_status(session, viewer, action.id, "done", by="kepala")
+    population.enter(session, viewer, unit.id, july, 1200, by="kepala")
+    population.enter(session, viewer, unit.id, july, 1250, by="kepala")
+    events = session.scalars(sa.select(AuditEvent).order_by(AuditEvent.id)).all()
+    assert [e.action for e in events] == [
+        "follow_up.add",
+        "follow_up.status",
+        "population.enter",
+        "population.enter",
+    ]
+    assert events[-1].before == '{"population":1200}'
