@@ -9,7 +9,6 @@ file changes nothing.
 from __future__ import annotations
 
 from flask import (
-    Response,
     abort,
     flash,
     redirect,
@@ -26,7 +25,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from portal import links, posters
 from portal.admin import uploads
-from portal.admin.views import bp
+from portal.admin.views import bp, pdf_response
 from portal.extensions import csrf, db
 from portal.services import audit, employee_import, employees, org
 
@@ -262,12 +261,8 @@ def employee_card(employee_id: int, size: str):
         counter=employee.name,
         url=links.card_survey_url(employee),
     )
-    response = Response(posters.render([card], size), mimetype="application/pdf")
-    name = posters.filename(employee.unit.name, employee.name, size=size).replace(
-        "poster-", "kartu-"
-    )
-    response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    name = posters.filename(employee.unit.name, employee.name, size=size)
+    return pdf_response(posters.render([card], size), name.replace("poster-", "kartu-", 1))
 
 
 @bp.post("/pegawai/<int:employee_id>/tarik-kartu")

@@ -12,7 +12,7 @@ from flask_login import current_user
 
 from portal.admin import uploads
 from portal.admin.employees import REASONS as employee_reasons
-from portal.admin.views import bp
+from portal.admin.views import bp, unit_or_404
 from portal.extensions import csrf, db
 from portal.services import duty_roster, employee_import, org, roster_import
 from surveys import calendar
@@ -27,13 +27,6 @@ WEEKDAYS = (
     _l("Sabtu"),
     _l("Minggu"),
 )
-
-
-def _unit_or_404(unit_id: int):
-    try:
-        return org.unit(db.session, unit_id)
-    except org.NotFound:
-        abort(404)
 
 
 def _monday() -> dt.date:
@@ -83,7 +76,7 @@ def _conflict_message(error: duty_roster.RosterConflict) -> str:
 
 @bp.get("/unit/<int:unit_id>/jadwal")
 def roster_week(unit_id: int):
-    unit = _unit_or_404(unit_id)
+    unit = unit_or_404(unit_id)
     grid = duty_roster.week(db.session, unit.id, _monday())
     return render_template(
         "admin/roster_week.html",
@@ -96,7 +89,7 @@ def roster_week(unit_id: int):
 
 @bp.post("/unit/<int:unit_id>/jadwal/shift")
 def roster_add_shift(unit_id: int):
-    unit = _unit_or_404(unit_id)
+    unit = unit_or_404(unit_id)
     monday = _monday()
     starts, ends = _time("starts"), _time("ends")
     try:
@@ -148,7 +141,7 @@ def roster_remove_shift(shift_id: int):
 
 @bp.post("/unit/<int:unit_id>/jadwal/pola")
 def roster_add_pattern(unit_id: int):
-    unit = _unit_or_404(unit_id)
+    unit = unit_or_404(unit_id)
     starts, ends = _time("starts"), _time("ends")
     counter_id = _int("counter")
     if (
@@ -194,7 +187,7 @@ def roster_remove_pattern(pattern_id: int):
 
 @bp.post("/unit/<int:unit_id>/jadwal/terbitkan")
 def roster_publish(unit_id: int):
-    unit = _unit_or_404(unit_id)
+    unit = unit_or_404(unit_id)
     monday = _monday()
     published = duty_roster.publish(db.session, unit.id, monday, by=current_user.username)
     db.session.commit()
@@ -218,7 +211,7 @@ def roster_publish(unit_id: int):
 
 @bp.post("/unit/<int:unit_id>/jadwal/absen")
 def roster_absence(unit_id: int):
-    unit = _unit_or_404(unit_id)
+    unit = unit_or_404(unit_id)
     monday = _monday()
     try:
         day = dt.date.fromisoformat(request.form.get("day", ""))
@@ -236,7 +229,7 @@ def roster_absence(unit_id: int):
 
 @bp.get("/unit/<int:unit_id>/bertugas")
 def duty_board(unit_id: int):
-    unit = _unit_or_404(unit_id)
+    unit = unit_or_404(unit_id)
     now = calendar.to_local(dt.datetime.now(dt.UTC).replace(tzinfo=None), unit.timezone)
     return render_template(
         "admin/duty_board.html", unit=unit, board=duty_roster.board(db.session, unit.id), now=now
@@ -259,7 +252,7 @@ ROSTER_REASONS = {
 @csrf.exempt  # uploads.read_upload checks it, once the larger limit of this form applies
 def roster_import_dry_run(unit_id: int):
     """Check a roster file for the unit and list what it would add; adds nothing."""
-    unit = _unit_or_404(unit_id)
+    unit = unit_or_404(unit_id)
     upload = uploads.read_upload()
     if upload is None:
         flash(_l("Berkas lebih dari 10 MB."), "error")
@@ -282,7 +275,7 @@ def roster_import_dry_run(unit_id: int):
 
 @bp.post("/unit/<int:unit_id>/jadwal/impor/<token>")
 def roster_import_confirm(unit_id: int, token: str):
-    unit = _unit_or_404(unit_id)
+    unit = unit_or_404(unit_id)
     path = uploads.path(token)
     if request.form.get("confirm") != "yes" or not path.exists():
         flash(_l("Centang konfirmasi, atau unggah berkasnya lagi."), "error")

@@ -16,7 +16,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from portal import links
-from portal.admin.views import bp, counter_or_404
+from portal.admin.views import bp, counter_or_404, unit_or_404
 from portal.extensions import db
 from portal.models import UnitKind
 from portal.services import org, structure
@@ -66,13 +66,6 @@ def _parent_choices(exclude: int | None = None):
     return [SelectChoice("", _l("— tidak ada (unit teratas / Pemda) —"))] + [
         SelectChoice(str(u.id), u.name) for u in org.units(db.session) if u.id not in inside
     ]
-
-
-def _unit_or_404(unit_id: int):
-    try:
-        return org.unit(db.session, unit_id)
-    except org.NotFound:
-        abort(404)
 
 
 def _save_unit(form: UnitForm, unit_id: int | None):
@@ -126,7 +119,7 @@ def new_unit():
 
 @bp.route("/unit/<int:unit_id>", methods=["GET", "POST"])
 def unit_page(unit_id: int):
-    unit = _unit_or_404(unit_id)
+    unit = unit_or_404(unit_id)
     form = UnitForm(obj=None if request.method == "POST" else unit)
     form.parent.choices = _parent_choices(exclude=unit.id)
     if request.method == "GET":
@@ -158,7 +151,7 @@ def _confirmed() -> bool:
 
 @bp.post("/unit/<int:unit_id>/status")
 def unit_status(unit_id: int):
-    unit = _unit_or_404(unit_id)
+    unit = unit_or_404(unit_id)
     active = request.form.get("active") == "1"
     if active or _confirmed():
         structure.set_unit_active(db.session, unit.id, active, by=current_user.username)
@@ -174,7 +167,7 @@ def unit_status(unit_id: int):
 @bp.post("/unit/<int:unit_id>/loket")
 def new_counter(unit_id: int):
     """Add one counter, or several at once: one name per line."""
-    unit = _unit_or_404(unit_id)
+    unit = unit_or_404(unit_id)
     names = [line.strip() for line in request.form.get("name", "").splitlines() if line.strip()]
     if not names or len(names) > 200:
         flash(_l("Isi nama loket (paling banyak 120 karakter)."), "error")
@@ -232,7 +225,7 @@ def counter_status(counter_id: int):
 
 @bp.post("/unit/<int:unit_id>/layanan")
 def new_service_type(unit_id: int):
-    unit = _unit_or_404(unit_id)
+    unit = unit_or_404(unit_id)
     try:
         structure.create_service_type(
             db.session, unit.id, request.form.get("name", ""), by=current_user.username

@@ -29,6 +29,13 @@ def _public_address():
     return {"base_url_problem": links.base_url_problem(), "base_url": links.public_base()}
 
 
+def unit_or_404(unit_id: int):
+    try:
+        return org.unit(db.session, unit_id)
+    except org.NotFound:
+        abort(404)
+
+
 def counter_or_404(counter_id: int):
     try:
         return org.counter(db.session, counter_id)
@@ -66,16 +73,13 @@ def counter_poster(counter_id: int, size: str):
     structure.record_print(db.session, counter, "counter.print_poster", by=current_user.username)
     db.session.commit()
     body = posters.render([_poster(counter)], size)
-    return _pdf(body, posters.filename(counter.unit.name, counter.name, size=size))
+    return pdf_response(body, posters.filename(counter.unit.name, counter.name, size=size))
 
 
 @bp.get("/unit/<int:unit_id>/poster-<any(a4, a6):size>.pdf")
 def unit_posters(unit_id: int, size: str):
     """Every active counter's poster in the unit and the units below it, one PDF."""
-    try:
-        unit = org.unit(db.session, unit_id)
-    except org.NotFound:
-        abort(404)
+    unit = unit_or_404(unit_id)
     counters = structure.active_counters_within(db.session, unit.id)
     if not counters:
         flash(_l("Unit ini belum punya loket aktif; belum ada poster untuk dicetak."), "error")
@@ -86,7 +90,7 @@ def unit_posters(unit_id: int, size: str):
         )
     db.session.commit()
     body = posters.render([_poster(c) for c in counters], size)
-    return _pdf(body, posters.filename(unit.name, "semua-loket", size=size))
+    return pdf_response(body, posters.filename(unit.name, "semua-loket", size=size))
 
 
 def _poster(counter) -> posters.Poster:
@@ -99,7 +103,8 @@ def _poster(counter) -> posters.Poster:
     )
 
 
-def _pdf(body: bytes, name: str) -> Response:
+def pdf_response(body: bytes, name: str) -> Response:
+    """A PDF to download, named, never cached."""
     response = Response(body, mimetype="application/pdf")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
     response.headers["Cache-Control"] = "no-store"

@@ -201,19 +201,7 @@ def page(session: Session, text: str = "", number: int = 1) -> tuple[list[User],
 def set_active(session: Session, user_id: int, active: bool, *, by: str) -> User:
     """Deactivate a user (every session of theirs ends at its next request) or restore them."""
     user = get(session, user_id)
-    if user.active != active:
-        before = audit.state(user, ("active",))
-        user.active = active
+    if audit.set_active(session, user, active, by=by, target_type="user"):
         user.end_sessions()
         session.flush()
-        audit.record(
-            session,
-            actor=by,
-            action="user.activate" if active else "user.deactivate",
-            target_type="user",
-            target_id=user.id,
-            label=user.username,
-            before=before,
-            after=audit.state(user, ("active",)),
-        )
     return user

@@ -77,6 +77,28 @@ def record(
     return event
 
 
+def set_active(session: Session, found, active: bool, *, by: str, target_type: str) -> bool:
+    """Deactivate a unit, counter, service type, employee or user (or bring it back) and
+    record it as ``<type>.deactivate`` / ``<type>.activate``. Returns False, recording
+    nothing, when it already is so. Nothing is deleted: history stays where it counted."""
+    if found.active == active:
+        return False
+    before = state(found, ("active",))
+    found.active = active
+    session.flush()
+    record(
+        session,
+        actor=by,
+        action=f"{target_type}.{'activate' if active else 'deactivate'}",
+        target_type=target_type,
+        target_id=found.id,
+        label=getattr(found, "name", None) or getattr(found, "username", ""),
+        before=before,
+        after=state(found, ("active",)),
+    )
+    return True
+
+
 @dataclass(frozen=True)
 class Filters:
     actor: str = ""

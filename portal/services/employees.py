@@ -153,20 +153,7 @@ def update(
 
 def set_active(session: Session, employee_id: int, active: bool, *, by: str) -> Employee:
     found = get(session, employee_id)
-    if found.active != active:
-        before = audit.state(found, ("active",))
-        found.active = active
-        session.flush()
-        audit.record(
-            session,
-            actor=by,
-            action="employee.activate" if active else "employee.deactivate",
-            target_type="employee",
-            target_id=found.id,
-            label=found.name,
-            before=before,
-            after=audit.state(found, ("active",)),
-        )
+    audit.set_active(session, found, active, by=by, target_type="employee")
     return found
 
 

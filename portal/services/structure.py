@@ -125,12 +125,7 @@ def _apply_unit(session, found, name, kind, parent_id, timezone, service_hours, 
 def set_unit_active(session: Session, unit_id: int, active: bool, *, by: str) -> Unit:
     """Deactivate a unit (its survey links and those below it stop) or bring it back."""
     found = org.unit(session, unit_id)
-    if found.active != active:
-        before = audit.state(found, ("active",))
-        found.active = active
-        session.flush()
-        action = "unit.activate" if active else "unit.deactivate"
-        _record(session, by, action, "unit", found, ("active",), before)
+    audit.set_active(session, found, active, by=by, target_type="unit")
     return found
 
 
@@ -201,12 +196,7 @@ def rename_counter(session: Session, counter_id: int, name: str, *, by: str) -> 
 def set_counter_active(session: Session, counter_id: int, active: bool, *, by: str) -> Counter:
     """Deactivate a counter (its QR codes stop) or bring it back (they work again)."""
     found = org.counter(session, counter_id)
-    if found.active != active:
-        before = audit.state(found, ("active",))
-        found.active = active
-        session.flush()
-        action = "counter.activate" if active else "counter.deactivate"
-        _record(session, by, action, "counter", found, ("active",), before)
+    audit.set_active(session, found, active, by=by, target_type="counter")
     return found
 
 
@@ -263,10 +253,5 @@ def set_service_type_active(
     found = session.get(ServiceType, service_type_id) if 0 < service_type_id <= 2**31 - 1 else None
     if found is None:
         raise org.NotFound(service_type_id)
-    if found.active != active:
-        before = audit.state(found, ("active",))
-        found.active = active
-        session.flush()
-        action = "service_type.activate" if active else "service_type.deactivate"
-        _record(session, by, action, "service_type", found, ("active",), before)
+    audit.set_active(session, found, active, by=by, target_type="service_type")
     return found
