@@ -33,5 +33,7 @@ def profile_label(dimension: str, value: str) -> str:
     """Return the reader's name for a respondent-profile code ("" means not stated)."""
     if not value:
         return _l("tidak diisi")
+    if value == "*":
+        return _l("lainnya (di luar pilihan formulir)")
     names = {"sex": SEX, "occupation": OCCUPATION}.get(dimension, {})
     return names.get(value, value)

@@ -46,3 +46,50 @@ def age_band(age: int | None) -> str:
         if (low is None or age >= low) and (high is None or age <= high):
             return label
     return ""  # pragma: no cover - the bands cover every age
+
+
+# The profile as additive counts: one column per dimension and category, plus "none"
+# (not stated) and "other" (a value outside the questionnaire's codes, e.g. from an
+# older form). A respondent adds 1 to one column of each dimension. The rollup table's
+# columns and the report's cells are generated from this list.
+_PREFIX = {"sex": "sex", "age": "age", "education": "edu", "occupation": "occ"}
+NONE, OTHER = "", "*"
+
+
+def _column(dimension: str, code: str) -> str:
+    if code == NONE:
+        suffix = "none"
+    elif code == OTHER:
+        suffix = "other"
+    else:
+        suffix = code.lower().replace("<", "lt").replace("+", "plus").replace("-", "_")
+    return f"{_PREFIX[dimension]}_{suffix}"
+
+
+PROFILE_COLUMNS: tuple[tuple[str, str, str], ...] = tuple(
+    (_column(dimension, code), dimension, code)
+    for dimension, codes in ORDER.items()
+    for code in (*codes, NONE, OTHER)
+)
+_COLUMN = {(d, c): name for name, d, c in PROFILE_COLUMNS}
+
+
+def category_of(dimension: str, value: str | None) -> str:
+    """The category a stored value counts under: its code, "" (not stated) or "*"."""
+    value = value or NONE
+    return value if (dimension, value) in _COLUMN else OTHER
+
+
+def profile_column(dimension: str, value: str | None) -> str:
+    """The column a stated value (or None) of a dimension counts in."""
+    return _COLUMN[(dimension, category_of(dimension, value))]
+
+
+def profile_counts(sex, age, education, occupation) -> dict[str, int]:
+    """What one respondent adds to the profile columns."""
+    return {
+        profile_column("sex", sex): 1,
+        profile_column("age", age_band(age)): 1,
+        profile_column("education", education): 1,
+        profile_column("occupation", occupation): 1,
+    }

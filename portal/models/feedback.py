@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.models.base import Base
 from surveys.attribution import Attribution
 from surveys.instruments import UNSUR_CODES
+from surveys.respondents import PROFILE_COLUMNS
 from surveys.statistics import COUNT_KEYS
 
 
@@ -129,11 +130,6 @@ BUCKET_KEY_PREFIXES = {
     "counter_id": "c",
     "employee_id": "e",
     "service_type_id": "s",
-    # The respondent profile's buckets: ``2026-07|u12|xP|a25-34|dSMA|oPNS`` ("" = not stated).
-    "sex": "x",
-    "age_band": "a",
-    "education": "d",
-    "occupation": "o",
 }
 
 
@@ -201,11 +197,13 @@ class DailyServiceRollup(Base):
 
 
 class ProfileRollup(Base):
-    """Monthly respondents by profile (sex, age band, education, occupation) per unit.
+    """Monthly respondents per unit, counted by sex, age band, education and occupation.
 
     The dashboard, the report and the public page describe who answered; counting that
-    from raw responses would read every response of a Pemda's year. A response with
-    every item blank is no respondent, here as in the statistics buckets.
+    from raw responses would read every response of a Pemda's year. One row per unit and
+    month, one count column per category (``surveys.respondents.PROFILE_COLUMNS``), so a
+    year of a whole Pemda is a few hundred rows. A response with every item blank is no
+    respondent, here as in the statistics buckets.
     """
 
     __table__ = Table(
@@ -215,10 +213,7 @@ class ProfileRollup(Base):
         Column("bucket_key", String(80), nullable=False, unique=True),
         Column("month", Date, nullable=False),
         Column("unit_id", ForeignKey("unit.id"), nullable=False),
-        Column("sex", String(1), nullable=False, default=""),
-        Column("age_band", String(5), nullable=False, default=""),
-        Column("education", String(3), nullable=False, default=""),
-        Column("occupation", String(12), nullable=False, default=""),
         Column("respondents", Integer, nullable=False, default=0),
+        *(Column(name, Integer, nullable=False, default=0) for name, _, _ in PROFILE_COLUMNS),
         Index("ix_rollup_profile_unit_month", "unit_id", "month"),
     )

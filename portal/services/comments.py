@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from sqlalchemy import Float, case, cast, func, select
+from sqlalchemy import Float, case, cast, func, select, text
 from sqlalchemy.orm import Session, selectinload
 
 from portal.models import Response, Role
@@ -25,6 +25,7 @@ from surveys.instruments import UNSUR_CODES
 from surveys.periods import Period
 
 PER_PAGE = 20
+COMMENTED = text("response.comment IS NOT NULL AND response.comment <> ''")
 SEARCH_MAX = 100
 
 
@@ -71,15 +72,27 @@ def _own_score():
     return cast(total, Float) * 25 / func.nullif(answered, 0)
 
 
-def _where(session: Session, viewer: Viewer, scope: Scope, period: Period, filters: Filters):
+def _where(
+    session: Session,
+    viewer: Viewer,
+    scope: Scope,
+    period: Period,
+    filters: Filters,
+    *,
+    for_count: bool = False,
+):
     """The conditions that pick the comments of a scope, period and filters (the scope
     checked against the viewer first), and whether the scope spans several units."""
     if viewer.role == Role.EMPLOYEE:
         scope = Scope("employee", viewer.employee_id)
     if scope.kind != "employee":
         units = reports.unit_subtree(session, viewer, scope.id)
-        where = [Response.unit_id.in_(units)]
         many_units = len(units) > 1
+        # A page of several units' comments: "unit_id + 0" keeps the database off the unit
+        # index, so it walks the newest comments (ix_response_commented_submitted) and
+        # stops after a page. A count wants the unit index (ix_response_commented_unit_day).
+        walk = many_units and not for_count
+        where = [(Response.unit_id + 0 if walk else Response.unit_id).in_(units)]
     else:
         reports.check(session, viewer, scope)
         where = [Response.employee_id == scope.id]
@@ -88,8 +101,9 @@ def _where(session: Session, viewer: Viewer, scope: Scope, period: Period, filte
     where += [
         Response.service_date >= period.start,
         Response.service_date < period.end,
-        Response.comment.is_not(None),
-        Response.comment != "",
+        # Literal SQL, the very condition of the partial indexes (migration 0014): with a
+        # bound "" SQLite cannot tell the index holds the answer and reads every row.
+        COMMENTED,
     ]
     if filters.text:
         words = filters.text.strip()[:SEARCH_MAX]
@@ -109,21 +123,12 @@ def _where(session: Session, viewer: Viewer, scope: Scope, period: Period, filte
     return where, many_units
 
 
-# SQLite's planner prefers the unit index for a subtree of many units and then reads
-# every row; these partial indexes hold only commented responses (migration 0014).
-_NEWEST_COMMENTS = "INDEXED BY ix_response_commented_submitted"
-_COMMENTS_BY_UNIT = "INDEXED BY ix_response_commented_unit_day"
-
-
 def count(
     session: Session, viewer: Viewer, scope: Scope, period: Period, filters: Filters = Filters()
 ) -> int:
     """Return how many comments the scope received in the period."""
-    where, _many = _where(session, viewer, scope, period, filters)
-    query = select(func.count()).select_from(Response).where(*where)
-    if not filters.text and filters.score_min is None and filters.score_max is None:
-        query = query.with_hint(Response, _COMMENTS_BY_UNIT, "sqlite")
-    return session.scalar(query) or 0
+    where, _ = _where(session, viewer, scope, period, filters, for_count=True)
+    return session.scalar(select(func.count()).select_from(Response).where(*where)) or 0
 
 
 def search(
@@ -155,10 +160,6 @@ def search(
         .offset((page - 1) * per_page)
         .limit(per_page + 1)
     )
-    if many_units:
-        # Walk the newest comments and stop after a page (a single unit's own index is
-        # quicker for one unit).
-        query = query.with_hint(Response, _NEWEST_COMMENTS, "sqlite")
     rows = session.execute(query).all()
     comments = [
         Comment(

@@ -19,7 +19,7 @@ from portal.services.reports import Scope
 from portal.services.viewer import Viewer
 from surveys.instruments import UNSUR_CODES
 from surveys.periods import Period
-from surveys.respondents import AGE_BANDS, sort_key
+from surveys.respondents import AGE_BANDS, PROFILE_COLUMNS, category_of, sort_key
 
 NOT_STATED = ""
 
@@ -70,23 +70,15 @@ def profile(
     months = period.whole_months()
     table = ProfileRollup.__table__
     if months:
-        # One pass over the buckets, grouped by the four dimensions at once: at most a
-        # few hundred combinations come back, whatever the size of the subtree or year.
-        columns = [table.c["age_band" if name == "age" else name] for name in dimensions]
-        query = (
-            select(*columns, func.sum(table.c.respondents))
-            .where(
-                table.c.unit_id.in_(units),
-                table.c.month >= months[0],
-                table.c.month < months[1],
-            )
-            .group_by(*columns)
+        # One row back, whatever the size of the subtree or the year: a sum per column.
+        names = [name for name, dimension, _ in PROFILE_COLUMNS if dimension in counts]
+        query = select(*(func.coalesce(func.sum(table.c[name]), 0) for name in names)).where(
+            table.c.unit_id.in_(units), table.c.month >= months[0], table.c.month < months[1]
         )
-        for row in session.execute(query):
-            count = int(row[-1])
-            for name, value in zip(dimensions, row[:-1], strict=True):
-                key = value or NOT_STATED
-                counts[name][key] = counts[name].get(key, 0) + count
+        sums = dict(zip(names, session.execute(query).one(), strict=True))
+        for name, dimension, category in PROFILE_COLUMNS:
+            if dimension in counts and sums[name]:
+                counts[dimension][category] = counts[dimension].get(category, 0) + int(sums[name])
     loose = period.loose_days() if months else [(period.start, period.end)]
     for start, end in loose:
         for name in dimensions:
@@ -102,7 +94,8 @@ def profile(
                 .group_by(column)
             )
             for value, count in session.execute(query):
-                key = str(value or NOT_STATED)
+                # Counted under the same categories as the buckets (an unknown value: "*").
+                key = category_of(name, value)
                 counts[name][key] = counts[name].get(key, 0) + count
     result = {}
     for name in dimensions:

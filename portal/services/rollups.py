@@ -83,27 +83,26 @@ PROFILE = Grain(
     ProfileRollup.__table__,
     "month",
     "%Y-%m",
-    ("sex", "age_band", "education", "occupation"),
-    summed=("respondents",),
+    (),
+    summed=("respondents", *(name for name, _, _ in respondents.PROFILE_COLUMNS)),
 )
 GRAINS = (MONTHLY, DAILY, MONTHLY_SERVICE, DAILY_SERVICE, PROFILE)
+_PROFILE_POSITION = {name: i for i, name in enumerate(PROFILE.summed)}
 
 
-def profile_of(response: Mapping) -> dict[str, str]:
-    """The profile bucket's dimensions of a response ("" where not stated)."""
-    return {
-        "sex": response["sex"] or "",
-        "age_band": respondents.age_band(response["age"]),
-        "education": response["education"] or "",
-        "occupation": response["occupation"] or "",
-    }
-
-
-def _grain_values(grain: Grain, response: Mapping, added: list[int]) -> tuple[Mapping, list[int]]:
-    """What a response adds to a grain's bucket, and the mapping its key is read from."""
-    if grain is PROFILE:
-        return {**response, **profile_of(response)}, [1]
-    return response, added
+def _grain_values(grain: Grain, response: Mapping, added: list[int]) -> list[int]:
+    """What a response adds to a grain's bucket: its statistics, or for the profile one
+    respondent, counted once in each dimension (``surveys.respondents``)."""
+    if grain is not PROFILE:
+        return added
+    values = [0] * len(PROFILE.summed)
+    values[0] = 1
+    counted = respondents.profile_counts(
+        response["sex"], response["age"], response["education"], response["occupation"]
+    )
+    for name in counted:
+        values[_PROFILE_POSITION[name]] = 1
+    return values
 
 
 _ANSWERS = tuple(code.lower() for code in UNSUR_CODES)
@@ -122,13 +121,12 @@ def bucket_rows(response: Mapping) -> list[tuple[Grain, dict]]:
     day, unit_id = response["service_date"], response["unit_id"]
     rows = []
     for grain in GRAINS:
-        keys, values = _grain_values(grain, response, added)
-        rows.append(
-            (
-                grain,
-                {**grain.row(day, unit_id, keys), **dict(zip(grain.summed, values, strict=True))},
-            )
-        )
+        values = _grain_values(grain, response, added)
+        bucket = {
+            **grain.row(day, unit_id, response),
+            **dict(zip(grain.summed, values, strict=True)),
+        }
+        rows.append((grain, bucket))
     return rows
 
 
@@ -250,12 +248,12 @@ def recount(session: Session, unit_months: Iterable[UnitMonth]) -> int:
             continue
         day, unit_id = row["service_date"], row["unit_id"]
         for grain in GRAINS:
-            keys, values = _grain_values(grain, row, added)
-            ids = tuple(keys[name] for name in grain.dimensions)
+            values = _grain_values(grain, row, added)
+            ids = tuple(row[name] for name in grain.dimensions)
             key = (grain.period_of(day), unit_id, ids)
             bucket = totals[grain].get(key)
             if bucket is None:
-                totals[grain][key] = (grain.row(day, unit_id, keys), list(values))
+                totals[grain][key] = (grain.row(day, unit_id, row), list(values))
             else:
                 sums = bucket[1]
                 for i, value in enumerate(values):

@@ -58,6 +58,8 @@ def _independent(session, zones) -> dict:
     a response counts on the local day of its opening (or, unverified, its arrival)."""
     result = {}
     for grain in rollups.GRAINS:
+        if grain is rollups.PROFILE:
+            continue
         expected: dict[str, statistics.Statistics] = {}
         for response in session.scalars(select(Response)):
             counted = response.opened_at or response.submitted_at
@@ -65,24 +67,39 @@ def _independent(session, zones) -> dict:
             parts = [local.strftime(grain.key_format), f"u{response.unit_id}"]
             if "counter_id" in grain.dimensions:  # staff tables
                 parts += [f"c{response.counter_id or '-'}", f"e{response.employee_id or '-'}"]
-            elif "sex" in grain.dimensions:  # the respondent profile
-                parts += [
-                    f"x{response.sex or ''}",
-                    f"a{_band(response.age)}",
-                    f"d{response.education or ''}",
-                    f"o{response.occupation or ''}",
-                ]
             else:
                 parts += [f"s{response.service_type_id or '-'}"]
             key = "|".join(parts)
             stats = statistics.of_response(response.answers)
             if stats.respondents:
                 expected[key] = expected.get(key, statistics.Statistics()) + stats
-        if grain is rollups.PROFILE:
-            result[grain] = {k: {"respondents": v.respondents} for k, v in expected.items()}
-        else:
-            result[grain] = {k: v.as_columns() for k, v in expected.items()}
+        result[grain] = {k: v.as_columns() for k, v in expected.items()}
+    result[rollups.PROFILE] = _independent_profile(session, zones)
     return result
+
+
+def _independent_profile(session, zones) -> dict:
+    """The profile buckets, counted here: per unit and local month, each respondent once
+    in a column of each dimension (codes written out again)."""
+    expected: dict[str, dict[str, int]] = {}
+    columns = rollups.PROFILE.summed
+    for response in session.scalars(select(Response)):
+        if not statistics.of_response(response.answers).respondents:
+            continue
+        counted = response.opened_at or response.submitted_at
+        local = counted + dt.timedelta(hours=OFFSETS[zones[response.unit_id]])
+        key = f"{local:%Y-%m}|u{response.unit_id}"
+        bucket = expected.setdefault(key, dict.fromkeys(columns, 0))
+        band = {"<25": "lt25", "55+": "55plus", "": "none"}.get(_band(response.age))
+        for name in (
+            "respondents",
+            f"sex_{(response.sex or 'none').lower()}",
+            f"age_{band or _band(response.age).replace('-', '_')}",
+            f"edu_{(response.education or 'none').lower()}",
+            f"occ_{(response.occupation or 'none').lower()}",
+        ):
+            bucket[name] += 1
+    return expected
 
 
 def _zone_edge_pemda(session, rng):
