@@ -496,7 +496,7 @@ def run(database: Database, args, workdir: Path) -> tuple[Result, Result]:
         "PUBLIC_BASE_URL": "http://127.0.0.1",
     }
     flask(ours_env, "db", "upgrade")
-    flask(ours_env, "demo-data")
+    flask({**ours_env, "DEMO_DATA": "1"}, "demo-data")  # the production profile asks
     paths = SURVEY_LINE.findall(flask(ours_env, "demo-info"))
     if args.counters > len(paths):
         paths += add_counters(ours_env, args.counters - len(paths), spread=not args.demo_units)

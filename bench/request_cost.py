@@ -94,7 +94,7 @@ def ours(url: str, counters: int) -> Callable[[], None]:
         "LOG_LEVEL": "WARNING",
     }
     flask(env, "db", "upgrade")
-    flask(env, "demo-data")
+    flask({**env, "DEMO_DATA": "1"}, "demo-data")  # the production profile asks
     paths = SURVEY_LINE.findall(flask(env, "demo-info"))
     paths += add_counters(env, max(0, counters - len(paths)))
     os.environ.update(env)
