@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Time
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Time, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.models.base import Base, utcnow
@@ -38,7 +38,7 @@ class Unit(Base):
     # Jam layanan as written on the door, read by surveys.hours ("Sen-Jum 08:00-16:00").
     service_hours: Mapped[str | None] = mapped_column(String(200))
     # A deactivated unit keeps its history; its survey links (and those below) stop.
-    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     created_at: Mapped[dt.datetime] = mapped_column(default=utcnow)
 
     parent: Mapped[Unit | None] = relationship(remote_side=[id], back_populates="children")
