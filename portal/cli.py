@@ -211,6 +211,23 @@ def counters_qr(out_dir: Path) -> None:
     click.echo(f"Wrote {written * 2} files for {written} counters to {out_dir}.")
 
 
+@counters_cli.command("create")
+@click.option("--unit", "unit_id", type=int, required=True, help="The unit the counters belong to.")
+@click.argument("names", nargs=-1, required=True)
+def counters_create(unit_id: int, names: tuple[str, ...]) -> None:
+    """Create counters in a unit, one per NAME (a name per argument), audited."""
+    actor = audit.cli_actor()
+    try:
+        created = [structure.create_counter(db.session, unit_id, n, by=actor) for n in names]
+    except org.NotFound:
+        raise click.ClickException(f"No unit {unit_id}.") from None
+    except structure.Invalid:
+        raise click.ClickException("Every counter needs a name of 1 to 120 characters.") from None
+    db.session.commit()
+    for counter in created:
+        click.echo(f"created: {counter.id} {counter.name}")
+
+
 @counters_cli.command("posters")
 @with_appcontext
 @click.option("--unit", "unit_id", type=int, help="Only this unit and the units below it.")

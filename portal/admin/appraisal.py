@@ -40,9 +40,11 @@ def _no_store(response: Response) -> Response:
 @bp.get("/api-klien")
 def api_clients_page(created=None, key=None, error=None):
     units = org.units(db.session)
+    text = request.args.get("q", "").strip()[:120]
     page = render_template(
         "admin/api_clients.html",
-        clients=api_clients.listing(db.session),
+        clients=api_clients.listing(db.session, text),
+        q=text,
         units=units,
         created=created,
         key=key,

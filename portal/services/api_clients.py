@@ -14,7 +14,7 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from portal.models import ApiCall, ApiClient, Unit, utcnow
@@ -79,10 +79,14 @@ def get(session: Session, client_id: int) -> ApiClient:
     return found
 
 
-def listing(session: Session) -> list[ApiClient]:
-    """Return every client, active first, then by name."""
-    clients = session.scalars(select(ApiClient).options(selectinload(ApiClient.unit)))
-    return sorted(clients, key=lambda c: (not c.active, c.name.lower()))
+def listing(session: Session, text: str = "") -> list[ApiClient]:
+    """Return every client (whose name holds ``text``, if given), active first, by name.
+
+    A Pemda has a handful of appraisal systems, so the list is not paginated."""
+    query = select(ApiClient).options(selectinload(ApiClient.unit))
+    if text:
+        query = query.where(func.lower(ApiClient.name).contains(text.lower(), autoescape=True))
+    return sorted(session.scalars(query), key=lambda c: (not c.active, c.name.lower()))
 
 
 def revoke(

@@ -87,3 +87,13 @@ def test_only_admins_read_the_log(client, session):
     login(client, "kepala", factories.PASSWORD)
     assert client.get("/admin/audit").status_code == 403
     assert client.get("/admin/audit.csv").status_code == 403
+
+
+def test_api_clients_are_searched_by_name(admin_client, session):
+    from portal.services import api_clients
+
+    api_clients.create(session, "e-Kinerja BKPSDM", by="admin")
+    api_clients.create(session, "SIMPEG", by="admin")
+    session.commit()
+    page = admin_client.get("/admin/api-klien?q=kinerja").get_data(as_text=True)
+    assert "e-Kinerja BKPSDM" in page and "SIMPEG" not in page

@@ -142,3 +142,15 @@ def test_a_personal_card_credits_its_employee_and_can_be_withdrawn(
     assert client.get(url).status_code == 410
     actions = session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
     assert actions[-2:] == ["employee.print_card", "employee.revoke_card"]
+
+
+def test_counters_are_created_from_the_command_line(runner, counters, session):
+    result = runner.invoke(
+        args=["counters", "create", "--unit", str(counters["ktp"].id), "Loket 7", "Loket 8"]
+    )
+    assert result.exit_code == 0, result.output
+    assert result.output.count("created:") == 2
+    actions = session.scalars(sa.select(AuditEvent.action).order_by(AuditEvent.id)).all()
+    assert actions == ["counter.create", "counter.create"]
+    refused = runner.invoke(args=["counters", "create", "--unit", "999999", "Loket 9"])
+    assert refused.exit_code != 0 and "No unit" in refused.output
