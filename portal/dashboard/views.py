@@ -50,7 +50,6 @@ bp.before_request(require_roles(Role.ADMIN, Role.LEADERSHIP, Role.UNIT_HEAD, Rol
 
 READERS = (Role.ADMIN, Role.LEADERSHIP, Role.UNIT_HEAD)
 WRITERS = (Role.ADMIN, Role.UNIT_HEAD)
-TREND_MONTHS = 12
 
 
 def _unit_scope():
@@ -96,7 +95,7 @@ def _chosen_period(viewer, scope, today: dt.date) -> periods.Period:
 
 def _trend(viewer, scope, period):
     """The score per month over the 12 months ending with the period's last month."""
-    window = periods.trailing_months(period, TREND_MONTHS)
+    window = periods.trailing_months(period)
     return reports.trend(db.session, viewer, scope, window, "month")
 
 

@@ -120,21 +120,41 @@ def week(session: Session, unit_id: int, monday: dt.date) -> WeekGrid:
     return WeekGrid(unit, monday, days, counters, cells, patterns, absences, staff)
 
 
-def _nearby(session: Session, employee_id: int, counter_id: int, day: dt.date) -> list:
-    """Shifts that could overlap a shift on ``day``: the employee's anywhere, the
+def nearby(session: Session, employee_id: int, counter_id: int, day: dt.date) -> list[rules.Slot]:
+    """The shifts that could overlap a shift on ``day``: the employee's anywhere, the
     counter's by anyone, from the day before to the day after."""
-    return list(
-        session.scalars(
-            select(DutyShift).where(
-                (DutyShift.employee_id == employee_id) | (DutyShift.counter_id == counter_id),
-                DutyShift.day >= day - dt.timedelta(days=1),
-                DutyShift.day <= day + dt.timedelta(days=1),
-            )
+    shifts = session.scalars(
+        select(DutyShift).where(
+            (DutyShift.employee_id == employee_id) | (DutyShift.counter_id == counter_id),
+            DutyShift.day >= day - dt.timedelta(days=1),
+            DutyShift.day <= day + dt.timedelta(days=1),
         )
     )
+    return [_slot(s) for s in shifts]
 
 
-def _employee_of_unit(session: Session, employee_id: int, counter: Counter) -> Employee:
+# Weekly patterns are compared on one model week starting on this Monday.
+MODEL_WEEK = dt.date(2001, 1, 1)
+
+
+def stored_patterns(session: Session, employee_id: int, counter_id: int) -> list[rules.Pattern]:
+    """The weekly patterns that could clash with one of this employee at this counter."""
+    patterns = session.scalars(
+        select(RosterPattern).where(
+            (RosterPattern.employee_id == employee_id) | (RosterPattern.counter_id == counter_id)
+        )
+    )
+    return [
+        rules.Pattern(p.employee_id, p.counter_id, p.weekday, p.starts, p.ends) for p in patterns
+    ]
+
+
+def pattern_conflicts(stored: list[rules.Pattern], new: rules.Pattern) -> list[rules.Conflict]:
+    """Why a weekly pattern cannot join the stored ones (compared on the model week)."""
+    return rules.conflicts(rules.expand(stored, MODEL_WEEK), rules.expand([new], MODEL_WEEK)[0])
+
+
+def _active_employee(session: Session, employee_id: int) -> Employee:
     employee = session.get(Employee, employee_id) if 0 < employee_id <= 2**31 - 1 else None
     if employee is None or not employee.active:
         raise InvalidShift("employee")
@@ -153,9 +173,9 @@ def add_shift(
 ) -> DutyShift:
     """Add one shift; RosterConflict if it clashes. A day already begun is re-credited."""
     counter = org.counter(session, counter_id)
-    employee = _employee_of_unit(session, employee_id, counter)
+    employee = _active_employee(session, employee_id)
     new = rules.Slot(employee.id, counter.id, day, starts, ends)
-    found = rules.conflicts([_slot(s) for s in _nearby(session, employee.id, counter.id, day)], new)
+    found = rules.conflicts(nearby(session, employee.id, counter.id, day), new)
     if found:
         raise RosterConflict(found)
     shift = DutyShift(
@@ -206,23 +226,11 @@ def add_pattern(
 ) -> RosterPattern:
     """Add a weekly shift; RosterConflict if it clashes with another weekly shift."""
     counter = org.counter(session, counter_id)
-    employee = _employee_of_unit(session, employee_id, counter)
+    employee = _active_employee(session, employee_id)
     if not 1 <= weekday <= 7:
         raise InvalidShift("weekday")
-    reference = dt.date(2001, 1, 1)  # a Monday: patterns are compared on one model week
-    existing = session.scalars(
-        select(RosterPattern).where(
-            (RosterPattern.employee_id == employee.id) | (RosterPattern.counter_id == counter.id)
-        )
-    )
-    slots = rules.expand(
-        [rules.Pattern(p.employee_id, p.counter_id, p.weekday, p.starts, p.ends) for p in existing],
-        reference,
-    )
-    new = rules.expand([rules.Pattern(employee.id, counter.id, weekday, starts, ends)], reference)[
-        0
-    ]
-    found = rules.conflicts(slots, new)
+    new = rules.Pattern(employee.id, counter.id, weekday, starts, ends)
+    found = pattern_conflicts(stored_patterns(session, employee.id, counter.id), new)
     if found:
         raise RosterConflict(found)
     pattern = RosterPattern(
@@ -281,10 +289,10 @@ def publish(session: Session, unit_id: int, monday: dt.date, *, by: str) -> Publ
     )
     added, skipped = 0, []
     for slot in slots:
-        nearby = [_slot(s) for s in _nearby(session, slot.employee_id, slot.counter_id, slot.day)]
-        if slot in nearby:
+        around = nearby(session, slot.employee_id, slot.counter_id, slot.day)
+        if slot in around:
             continue  # published already: publishing twice changes nothing
-        found = rules.conflicts(nearby, slot)
+        found = rules.conflicts(around, slot)
         if found:
             skipped.append((slot, found))
             continue
@@ -391,8 +399,8 @@ def recredit(session: Session, counter: Counter, days: set[dt.date], *, by: str)
         if day not in cache:
             cache[day] = roster.roster_day(session, counter.id, day)
         known = cache[day]
-        staff = known.staff.get(rules.on_duty(known.shifts, local))
-        employee_id = staff.id if staff is not None and staff.active else None
+        staff = roster.serving(known, local)
+        employee_id = staff.id if staff is not None else None
         attribution = Attribution.ROSTER if employee_id else Attribution.NONE
         if (response.employee_id, response.attribution) != (employee_id, attribution):
             response.employee_id, response.attribution = employee_id, attribution

@@ -52,6 +52,12 @@ def roster_day(session: Session, counter_id: int, day: dt.date) -> RosterDay:
     )
 
 
+def serving(known: RosterDay, local: dt.datetime) -> StaffInfo | None:
+    """Return the one active employee a roster day has on duty at a wall-clock moment."""
+    staff = known.staff.get(duty.on_duty(known.shifts, local))
+    return staff if staff is not None and staff.active else None
+
+
 def on_duty(
     session: Session, counter_id: int, zone: str, at: dt.datetime, *, stamp: str | None = None
 ) -> StaffInfo | None:
@@ -68,5 +74,4 @@ def on_duty(
     known = directory.cached(
         ("roster", counter_id, day), stamp, lambda: roster_day(session, counter_id, day)
     )
-    staff = known.staff.get(duty.on_duty(known.shifts, local))
-    return staff if staff is not None and staff.active else None
+    return serving(known, local)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from portal.models import DutyShift, Employee, RosterPattern
+from portal.models import Employee
 from portal.services import duty_roster, employee_import, org
 from surveys import hours
 from surveys import nip as nips
@@ -89,8 +89,7 @@ def plan(session: Session, unit_id: int, data: bytes) -> Plan:
     staff = dict(session.execute(select(Employee.nip, Employee.id).where(Employee.active)).all())
     result = Plan()
     taken_shifts: list[rules.Slot] = []
-    taken_patterns: list[rules.Slot] = []
-    reference = dt.date(2001, 1, 1)
+    taken_patterns: list[rules.Pattern] = []
 
     def cell(cells, key):
         index = columns.get(key)
@@ -124,17 +123,7 @@ def plan(session: Session, unit_id: int, data: bytes) -> Plan:
             continue
         if day is not None:
             slot = rules.Slot(employee_id, counter_id, day, starts, ends)
-            existing = [
-                rules.Slot(s.employee_id, s.counter_id, s.day, s.starts, s.ends)
-                for s in session.scalars(
-                    select(DutyShift).where(
-                        (DutyShift.employee_id == employee_id)
-                        | (DutyShift.counter_id == counter_id),
-                        DutyShift.day >= day - dt.timedelta(days=1),
-                        DutyShift.day <= day + dt.timedelta(days=1),
-                    )
-                )
-            ]
+            existing = duty_roster.nearby(session, employee_id, counter_id, day)
             if slot in existing:
                 continue  # on the roster already: importing twice changes nothing
             clash = rules.conflicts(existing + taken_shifts, slot)
@@ -145,23 +134,14 @@ def plan(session: Session, unit_id: int, data: bytes) -> Plan:
             result.shifts.append(slot)
         else:
             pattern = rules.Pattern(employee_id, counter_id, weekday, starts, ends)
-            stored = [
-                rules.Pattern(p.employee_id, p.counter_id, p.weekday, p.starts, p.ends)
-                for p in session.scalars(
-                    select(RosterPattern).where(
-                        (RosterPattern.employee_id == employee_id)
-                        | (RosterPattern.counter_id == counter_id)
-                    )
-                )
-            ]
+            stored = duty_roster.stored_patterns(session, employee_id, counter_id)
             if pattern in stored:
                 continue
-            [slot] = rules.expand([pattern], reference)
-            clash = rules.conflicts(rules.expand(stored, reference) + taken_patterns, slot)
+            clash = duty_roster.pattern_conflicts(stored + taken_patterns, pattern)
             if clash:
                 result.problems.append(Problem(line, clash[0].reason, f"{weekday} {starts:%H:%M}"))
                 continue
-            taken_patterns.append(slot)
+            taken_patterns.append(pattern)
             result.patterns.append(pattern)
     return result
 

@@ -26,7 +26,6 @@ QUOTED = 5
 # The newest comments of respondents whose own mean is in grade D ("tidak baik"): read
 # newest first, so the report costs the same however many comments a year holds.
 DISSATISFIED = comments.Filters(score_max=64.99)
-TREND_MONTHS = 12
 
 
 @dataclass(frozen=True)
@@ -67,7 +66,7 @@ def build(
         period=period,
         overall=overall,
         ranked_unsur=ranked,
-        trend=reports.trend(session, viewer, scope, trailing_months(period, TREND_MONTHS), "month"),
+        trend=reports.trend(session, viewer, scope, trailing_months(period), "month"),
         children=children,
         profile=profile.profile(session, viewer, scope, period, minimum=minimum_cell),
         minimum_cell=minimum_cell,
