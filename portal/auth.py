@@ -21,11 +21,12 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from portal.citizen import device
 from portal.errors import render_error
 from portal.extensions import db, limiter
 from portal.models import Role
 from portal.navigation import safe_next
-from portal.services import accounts, health
+from portal.services import accounts, feedback, health, integrity
 from portal.services.viewer import Viewer
 from surveys.passwords import MINIMUM_LENGTH, WeakPassword
 
@@ -112,11 +113,20 @@ def login():
         user = accounts.authenticate(db.session, form.username.data, form.password.data)
         if user is not None:
             login_user(user)
+            _remember_staff_device(user)
+            db.session.commit()
             if user.must_change_password:
-                return redirect(url_for("auth.change_password"))
-            return redirect(safe_next(request.args.get("next")) or home_for(user))
+                return device.remember(redirect(url_for("auth.change_password")))
+            return device.remember(redirect(safe_next(request.args.get("next")) or home_for(user)))
         flash(_l("Nama pengguna atau kata sandi salah."), "error")
     return render_template("auth/login.html", form=form)
+
+
+def _remember_staff_device(user) -> None:
+    """Mark this browser as a staff device: surveys answered from it are flagged."""
+    device_id = device.renew()
+    secret = current_app.config["SECRET_KEY"]
+    integrity.remember_staff_device(db.session, user.id, feedback.device_hash(secret, device_id))
 
 
 @bp.route("/akun/kata-sandi", methods=["GET", "POST"])

@@ -7,12 +7,15 @@ This is the only module that reads ``os.environ``. The embedded default (SQLite 
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import secrets
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+from surveys import integrity
 from surveys.appraisal import DEFAULT_GRACE_DAYS, Thresholds
+from surveys.integrity import Rules
 from surveys.policy import ReportPolicy
 
 
@@ -58,6 +61,24 @@ def _secret_key(instance_path: Path, production: bool) -> str:
         key_file.write_text(secrets.token_urlsafe(48))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+def _integrity_rules() -> Rules:
+    try:
+        return Rules(
+            enabled=integrity.parse_flags(
+                _env("INTEGRITY_FLAGS", ",".join(integrity.NAMES.values()))
+            ),
+            exclude=integrity.parse_flags(
+                _env("INTEGRITY_EXCLUDE", ",".join(integrity.names(integrity.DEFAULT_EXCLUDE)))
+            ),
+            device_window=dt.timedelta(minutes=_env_int("INTEGRITY_DEVICE_WINDOW_MINUTES", 240)),
+            burst_max=_env_int("INTEGRITY_BURST_MAX", 20),
+            burst_window=dt.timedelta(minutes=_env_int("INTEGRITY_BURST_WINDOW_MINUTES", 20)),
+            min_seconds=_env_int("INTEGRITY_MIN_SECONDS", 10),
+        )
+    except integrity.InvalidRules as error:
+        raise ConfigError(str(error)) from error
 
 
 def _log_level() -> str:
@@ -149,6 +170,9 @@ def from_environment(instance_path: str) -> dict:
         # Told to a client whose submission met a database failure: when to try again.
         "RETRY_AFTER_SECONDS": _env_int("RETRY_AFTER_SECONDS", 15),
         "LOGIN_LIMIT": _env("LOGIN_LIMIT", "10 per minute;50 per hour"),
+        # Integrity flags on survey responses (surveys.integrity): which rules run, which
+        # of them leave a response out of every score until reviewed, and thresholds.
+        "INTEGRITY_RULES": _integrity_rules(),
         "PROXY_FIX_X_FOR": _env_int("PROXY_FIX_X_FOR", 0),
         # The portal's own log level (DEBUG, INFO, WARNING, ERROR); logs go to stderr.
         "LOG_LEVEL": _log_level(),

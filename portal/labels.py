@@ -23,6 +23,21 @@ OCCUPATION = {
 }
 SEX = {"L": _l("Laki-laki"), "P": _l("Perempuan")}
 
+# Why an integrity rule flagged a response (surveys.integrity), as a reviewer reads it.
+FLAG = {
+    "device_repeat": _l("perangkat yang sama sudah menilai loket ini"),
+    "burst": _l("lonjakan penilaian di loket ini, melebihi laju pelayanan"),
+    "outside_hours": _l("dibuka di luar jam layanan"),
+    "too_fast": _l("dijawab terlalu cepat"),
+    "staff_device": _l("dari perangkat yang pernah dipakai masuk sebagai petugas"),
+    "self_rating": _l("pegawai menilai dirinya sendiri"),
+}
+REVIEW = {
+    None: _l("belum ditinjau"),
+    "confirmed": _l("dipastikan tidak sah"),
+    "cleared": _l("dinyatakan sah"),
+}
+
 
 def init_app(app) -> None:
     """Let every template name a stored profile code in the reader's language."""

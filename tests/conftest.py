@@ -29,6 +29,7 @@ from portal import create_app, database
 from portal.extensions import db as _db
 from portal.models import Base, access
 from portal.services import instruments
+from surveys.integrity import Flag, Rules
 from tests.tcp_proxy import TcpProxy
 
 # A hash per test user and per login at production strength was half of make test-fast.
@@ -194,6 +195,9 @@ def make_app(url: str, engine_options: dict, **overrides):
         "PUBLIC_BASE_URL": "http://survey.test",
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
+        # Like the limits, the integrity rules are off unless a test is about them: most
+        # tests answer a survey the instant it opens, many times from one client.
+        "INTEGRITY_RULES": Rules(enabled=Flag(0)),
         # Tests change the directory and look at once; tests/portal/test_directory.py
         # covers the refresh interval production uses.
         "DIRECTORY_REFRESH_MS": 0,

@@ -35,6 +35,17 @@ def current() -> str:
     return g.device
 
 
+def renew() -> str:
+    """Give this browser a new device id (set on the response by ``remember``).
+
+    A staff login does this, so the survey pages will know the browser by an id the
+    login has recorded as a staff device (``portal.services.integrity``): the old id
+    was sent only to survey pages, so the login could not read it.
+    """
+    g.device, g.device_is_new = secrets.token_urlsafe(16), True
+    return g.device
+
+
 def remember(response: Response) -> Response:
     """Set the cookie on ``response`` when this request issued a new device id."""
     if g.get("device_is_new"):

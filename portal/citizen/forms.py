@@ -99,7 +99,12 @@ class SurveyForm(FlaskForm):
         return [self[code] for code in self.item_codes]
 
     def submission(
-        self, *, language: str, client_hash: str | None, opening: Opening | None
+        self,
+        *,
+        language: str,
+        client_hash: str | None,
+        opening: Opening | None,
+        device_hash: str | None = None,
     ) -> Submission:
         def text_or_none(value: str | None) -> str | None:
             value = (value or "").strip()
@@ -119,6 +124,7 @@ class SurveyForm(FlaskForm):
             comment=text_or_none(self.comment.data),
             language=language,
             client_hash=client_hash,
+            device_hash=device_hash,
         )
 
 

@@ -123,8 +123,11 @@ def survey(token: str):
     claim = tokens.read(token)
     record = openings.read(form.opened.data, claim)
     language = current_language()
-    client = feedback.client_hash(
-        current_app.config["SECRET_KEY"], request.remote_addr or "", request.user_agent.string
+    secret = current_app.config["SECRET_KEY"]
+    client = feedback.client_hash(secret, request.remote_addr or "", request.user_agent.string)
+    # The browser's device: its cookie, else the id its page was given (cookies refused).
+    device_id = device.from_cookie() or (
+        record.device if record and device.is_valid(record.device) else None
     )
     receipt = feedback.submit(
         db.session,
@@ -132,9 +135,11 @@ def survey(token: str):
         form.submission(
             language=language,
             client_hash=client,
+            device_hash=feedback.device_hash(secret, device_id) if device_id else None,
             opening=record.opening if record else None,
         ),
         window=dt.timedelta(minutes=current_app.config["SERVICE_TIME_WINDOW_MINUTES"]),
+        rules=current_app.config["INTEGRITY_RULES"],
     )
     db.session.commit()
     # Only this browser learns how its own answers came out; the URL carries no score.

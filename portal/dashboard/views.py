@@ -34,6 +34,7 @@ from portal.services import (
     comments,
     exports,
     followup,
+    integrity,
     org,
     population,
     profile,
@@ -42,7 +43,9 @@ from portal.services import (
     spreadsheets,
 )
 from surveys import calendar, periods
+from surveys import integrity as surveys_integrity
 from surveys.instruments import UNSUR_CODES
+from surveys.integrity import Review
 from surveys.periods import InvalidPeriod
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dasbor")
@@ -127,6 +130,9 @@ def index():
             db.session, viewer, scope, period, minimum=current_app.config["PROFILE_MIN_CELL"]
         ),
         minimum=current_app.config["PROFILE_MIN_CELL"],
+        flagged=integrity.summary(
+            db.session, reports.units_within(db.session, viewer, unit.id) or (), period
+        ),
     )
 
 
@@ -427,3 +433,80 @@ def follow_up_status(action_id: int):
         abort(400)
     db.session.commit()
     return redirect(url_for(".follow_up", unit=action.unit_id, periode=action.period))
+
+
+# -- integrity review --------------------------------------------------------------------
+
+DECISIONS = {"pastikan": Review.CONFIRMED, "sahkan": Review.CLEARED, "batalkan": None}
+
+
+@bp.get("/integritas")
+def integrity_page():
+    """Responses the integrity rules flagged, with their reasons, for review."""
+    if current_user.role not in READERS:
+        abort(404)
+    viewer = current_viewer()
+    unit, scope = _unit_scope()
+    period = _chosen_period(viewer, scope, _today(unit))
+    status = request.args.get("status", "pending")
+    if status not in integrity.STATUSES:
+        status = "pending"
+    filters = integrity.Filters(period, status)
+    found = integrity.flagged(
+        db.session, viewer, unit.id, filters, page=request.args.get("hal", 1, type=int)
+    )
+    units = reports.units_within(db.session, viewer, unit.id) or ()
+    return render_template(
+        "dashboard/integrity.html",
+        unit=unit,
+        period=period,
+        choices=periods.recent(_today(unit)),
+        status=status,
+        statuses=INTEGRITY_STATUSES,
+        page=found,
+        summary=integrity.summary(db.session, units, period),
+        may_review=current_user.role in WRITERS,
+        flag_names=surveys_integrity.names,
+        flag_labels=labels.FLAG,
+        review_labels=labels.REVIEW,
+        local_time=lambda r: calendar.to_local(r.submitted_at, r.unit.timezone),
+        unsur_codes=UNSUR_CODES,
+    )
+
+
+INTEGRITY_STATUSES = {
+    "pending": _l("Belum ditinjau"),
+    "excluded": _l("Tidak dihitung"),
+    "counted": _l("Tetap dihitung"),
+    "reviewed": _l("Sudah ditinjau"),
+    "all": _l("Semua"),
+}
+
+
+@bp.post("/integritas/<uuid:response_id>")
+def review_response(response_id):
+    """A unit head or an administrator confirms a flag, clears it, or undoes a decision."""
+    if current_user.role not in WRITERS:
+        abort(404)
+    choice = request.form.get("keputusan", "")
+    if choice not in DECISIONS:
+        abort(400)
+    response = integrity.review(
+        db.session,
+        current_viewer(),
+        current_app.config["INTEGRITY_RULES"],
+        response_id,
+        DECISIONS[choice],
+        by_user_id=current_user.id,
+        actor=current_user.username,
+    )
+    db.session.commit()
+    flash(
+        _l(
+            "Keputusan disimpan: penilaian %(code)s kini %(state)s.",
+            code=response.receipt,
+            state=_l("tidak dihitung") if response.excluded else _l("dihitung"),
+        )
+    )
+    back = {k: v for k, v in request.form.items() if k in ("unit", "periode", "status", "hal")}
+    return redirect(url_for(".integrity_page", **back))

@@ -17,6 +17,7 @@ from portal.models.feedback import (
     receipt_code,
 )
 from portal.models.followup import ActionStatus, FollowUpAction
+from portal.models.integrity import StaffDevice
 from portal.models.org import (
     Absence,
     Counter,
@@ -55,6 +56,7 @@ __all__ = [
     "ServiceRollup",
     "ServedPopulation",
     "ServiceType",
+    "StaffDevice",
     "Unit",
     "UnitKind",
     "User",

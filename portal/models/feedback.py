@@ -8,6 +8,7 @@ import uuid
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     Column,
     Date,
     ForeignKey,
@@ -72,6 +73,15 @@ class Response(Base):
             sqlite_where=text("comment IS NOT NULL AND comment <> ''"),
             postgresql_where=text("comment IS NOT NULL AND comment <> ''"),
         ),
+        # Flagged responses, by unit and day: the review list and the excluded counts
+        # read only these few rows, never the whole period's responses.
+        Index(
+            "ix_response_flagged_unit_day",
+            "unit_id",
+            "service_date",
+            sqlite_where=text("flags <> 0"),
+            postgresql_where=text("flags <> 0"),
+        ),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(primary_key=True)
@@ -102,7 +112,18 @@ class Response(Base):
     # HMAC of the client address under a server key: lets us spot one device stuffing
     # a counter without ever storing the address itself (UU 27/2022).
     client_hash: Mapped[str | None] = mapped_column(String(64))
+    # Keyed hash of the device id the survey page gave this browser (``perangkat``):
+    # what the integrity rules recognise a phone by, since hundreds share an address.
+    device_hash: Mapped[str | None] = mapped_column(String(64))
+    # The integrity rules this response tripped (``surveys.integrity.Flag``), whether it
+    # is left out of every score (``Rules.counted``), and a reviewer's decision on it.
     flags: Mapped[int] = mapped_column(Integer, default=0)
+    excluded: Mapped[bool] = mapped_column(Boolean, default=False)
+    review: Mapped[str | None] = mapped_column(String(10))
+    reviewed_at: Mapped[dt.datetime | None]
+    # The reviewer's user id; no foreign key, so the column could be added in place on
+    # SQLite. Users are deactivated, never deleted, and the audit log names them too.
+    reviewed_by: Mapped[int | None] = mapped_column(Integer)
 
     unit = relationship("Unit")
     counter = relationship("Counter")

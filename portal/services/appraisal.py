@@ -18,7 +18,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from portal.models import Employee, Rollup, Unit
-from portal.services import reports
+from portal.services import integrity, reports
 from portal.services.reports import Scope, SliceReport
 from portal.services.viewer import Viewer
 from surveys import instruments, periods, scoring
@@ -120,8 +120,12 @@ def employee_object(
     *,
     status: str = OPEN,
     snapshot_id: int | None = None,
+    excluded: integrity.Summary | None = None,
 ) -> dict:
-    """Return one employee's score object (the API's ``EmployeeScore``)."""
+    """Return one employee's score object (the API's ``EmployeeScore``).
+
+    ``excluded``: the employee's flagged responses in the period (``integrity.by_employee``).
+    """
     head = _headline(report)
     personal = report.personal
     personal_valid = report.personal_sufficient
@@ -146,10 +150,9 @@ def employee_object(
             "above": float(thresholds.above),
             "meets": float(thresholds.meets),
         },
-        # Nothing is excluded yet: the integrity flags that will exclude stuffed
-        # responses from these scores do not exist (issue 16). When they do, the
-        # rollups will count exclusions per bucket and this will read them.
-        "excluded_responses": {"count": 0, "by_reason": {}},
+        # Responses crediting this employee that the integrity rules (or a reviewer)
+        # left out of every number above, by flag; one response may have several.
+        "excluded_responses": (excluded or integrity.NONE).as_api(),
         "method": scoring.METHOD,
         "snapshot_id": snapshot_id,
     }
@@ -201,11 +204,15 @@ def employee_objects(
 ) -> list[dict]:
     """Return the live score objects of ``employees``, in the order given."""
     scored = reports.for_employees(session, viewer, period, employees)
+    excluded = integrity.by_employee(session, [e.id for e in employees], period)
     units = {
         u.id: u
         for u in session.scalars(select(Unit).where(Unit.id.in_({e.unit_id for e in employees})))
     }
-    return [employee_object(scored[e.id], e, units[e.unit_id], settings) for e in employees]
+    return [
+        employee_object(scored[e.id], e, units[e.unit_id], settings, excluded=excluded.get(e.id))
+        for e in employees
+    ]
 
 
 def unit_objects(session: Session, viewer: Viewer, period: Period, unit_id: int) -> dict:

@@ -104,6 +104,9 @@ def _where(
         # Literal SQL, the very condition of the partial indexes (migration 0014): with a
         # bound "" SQLite cannot tell the index holds the answer and reads every row.
         COMMENTED,
+        # A response left out of the scores is read on the integrity review page, not
+        # here: a stuffed comment about an employee is no citizen's word.
+        Response.excluded.is_(False),
     ]
     if filters.text:
         words = filters.text.strip()[:SEARCH_MAX]

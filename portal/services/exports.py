@@ -88,7 +88,7 @@ def score_tables(session: Session, viewer: Viewer, scope: Scope, period: Period)
 
 
 def respondents(session: Session, viewer: Viewer, scope: Scope, period: Period) -> list[Sheet]:
-    """Return every response of the scope and period, anonymous, oldest first."""
+    """Return every counted response of the scope and period, anonymous, oldest first."""
     units = reports.unit_subtree(session, viewer, scope.id)
     query = (
         select(Response)
@@ -96,6 +96,8 @@ def respondents(session: Session, viewer: Viewer, scope: Scope, period: Period) 
             Response.unit_id.in_(units),
             Response.service_date >= period.start,
             Response.service_date < period.end,
+            # The export holds what the scores count; flagged-out responses are not.
+            Response.excluded.is_(False),
         )
         .options(
             selectinload(Response.unit),

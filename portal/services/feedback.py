@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, joinedload
 
 from portal.models import Counter, Employee, Response, ServiceType, Unit, receipt_code, utcnow
-from portal.services import directory, instruments, org, rollups, roster
+from portal.services import directory, instruments, integrity, org, rollups, roster
 from portal.services.survey_target import (
     CounterInfo,
     ServiceTypeInfo,
@@ -21,10 +21,12 @@ from portal.services.survey_target import (
     UnitInfo,
 )
 from portal.tokens import CARD, COUNTER, LinkClaim
-from surveys import attribution, calendar, statistics
+from surveys import attribution, calendar, hours, statistics
+from surveys import integrity as integrity_rules
 from surveys.attribution import Opening
 from surveys.errors import Gone, NotFound
 from surveys.instruments import UNSUR_CODES
+from surveys.integrity import Flag, Rules
 
 
 class LinkNotFound(NotFound):
@@ -51,6 +53,8 @@ class Submission:
     comment: str | None = None
     language: str = "id"
     client_hash: str | None = None
+    # Keyed hash of the browser's device id (``device_hash``): what integrity rules use.
+    device_hash: str | None = None
 
 
 @dataclass(frozen=True)
@@ -114,7 +118,11 @@ def _link(session: Session, claim: LinkClaim, stamp: str):
 
 
 def _unit_info(unit: Unit) -> UnitInfo:
-    return UnitInfo(unit.id, unit.name, unit.timezone, unit.complaint_url)
+    try:
+        opening_hours = hours.parse(unit.service_hours) if unit.service_hours else None
+    except hours.InvalidHours:  # stored before the admin form checked them
+        opening_hours = None
+    return UnitInfo(unit.id, unit.name, unit.timezone, unit.complaint_url, opening_hours)
 
 
 def target_for(
@@ -187,6 +195,12 @@ def client_hash(secret: str, address: str, user_agent: str) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
 
 
+def device_hash(secret: str, device_id: str) -> str:
+    """Return a keyed hash of a browser's device id, as responses and staff devices keep it."""
+    key = hashlib.sha256(f"device-hash:{secret}".encode()).digest()
+    return hmac.new(key, device_id.encode(), hashlib.sha256).hexdigest()[:32]
+
+
 def submit(
     session: Session,
     target: SurveyTarget,
@@ -194,6 +208,7 @@ def submit(
     *,
     at: dt.datetime | None = None,
     window: dt.timedelta = attribution.DEFAULT_WINDOW,
+    rules: Rules | None = None,
 ) -> Receipt:
     """Store one response and add it to its rollup buckets, in the caller's transaction.
 
@@ -201,6 +216,10 @@ def submit(
     (``surveys.attribution``), not the moment it arrives (``at``, default now). The
     submission id comes from the form the citizen was given, so pressing "Kirim" twice,
     or a retry after a dropped connection, stores the response once.
+
+    With ``rules``, the response is judged by the integrity rules (``surveys.integrity``)
+    first: a flagged one is stored with its flags, and one they exclude adds to no
+    bucket. The answer that makes a burst also flags the burst's earlier answers.
     """
     answers = target.instrument.clean_answers(submission.answers)
     at = at or utcnow()
@@ -227,14 +246,34 @@ def submit(
         "comment": submission.comment,
         "language": submission.language,
         "client_hash": submission.client_hash,
+        "device_hash": submission.device_hash,
         "flags": 0,
+        "excluded": False,
         **{code.lower(): answers.get(code) for code in UNSUR_CODES},
     }
+    if rules is not None and rules.enabled:
+        found = integrity.evidence(
+            session,
+            rules,
+            target,
+            submitted_at=at,
+            opened_at=credit.opened_at,
+            device_hash=submission.device_hash,
+            credited_employee_id=credit.employee_id,
+        )
+        flags = integrity_rules.judge(rules, found)
+        row["flags"] = int(flags)
+        row["excluded"] = not rules.counted(flags, None)
+        if flags & Flag.BURST:
+            # Before the insert: a transaction that will recount takes the lock first.
+            rollups.lock(session)
     if not rollups.store(session, row):
         # The submission id is stored already: a second press of "Kirim", a retry after
         # a lost answer, or a concurrent request that won the race.
         existing = session.get(Response, submission.id)
         return _receipt(existing.id, existing.answers, duplicate=True)
+    if row["flags"] & Flag.BURST:
+        integrity.flag_burst(session, rules, target, at)
     return _receipt(submission.id, answers)
 
 

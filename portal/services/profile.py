@@ -90,6 +90,7 @@ def profile(
                     Response.service_date >= start,
                     Response.service_date < end,
                     _answered(),
+                    Response.excluded.is_(False),  # as the buckets: counted responses only
                 )
                 .group_by(column)
             )

@@ -113,8 +113,11 @@ def bucket_rows(response: Mapping) -> list[tuple[Grain, dict]]:
 
     ``response`` maps the response table's column names to values (at least
     ``service_date``, ``unit_id``, the staff and service type ids and the answers).
-    A response with every item blank falls in no bucket.
+    A response with every item blank falls in no bucket, and so does one excluded by
+    the integrity rules (``surveys.integrity``): it is kept, but counts in no score.
     """
+    if response.get("excluded"):
+        return []
     added = statistics.contribution({code: response[code.lower()] for code in UNSUR_CODES})
     if added is None:
         return []
@@ -241,7 +244,9 @@ def recount(session: Session, unit_months: Iterable[UnitMonth]) -> int:
     # first seen. What a response adds, and which bucket it falls in, come from the same
     # two definitions the submit path uses (statistics.contribution, Grain.row).
     totals: dict[Grain, dict[tuple, tuple[dict, list[int]]]] = {grain: {} for grain in GRAINS}
-    query = select(*_READ_COLUMNS).where(_in_unit_months(Response.__table__, "service_date", pairs))
+    query = select(*_READ_COLUMNS).where(
+        _in_unit_months(Response.__table__, "service_date", pairs), Response.excluded.is_(False)
+    )
     for row in session.execute(query).mappings():
         added = statistics.contribution({code: row[code.lower()] for code in UNSUR_CODES})
         if added is None:

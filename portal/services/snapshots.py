@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from portal.models import Employee, PeriodSnapshot, SnapshotEntry, Unit, utcnow
-from portal.services import appraisal, audit, reports
+from portal.services import appraisal, audit, integrity, reports
 from portal.services.reports import Scope
 from portal.services.viewer import Viewer, visible_units
 from surveys import scoring
@@ -137,6 +137,7 @@ def close(
 def _freeze_employees(session, viewer, period, snapshot, settings) -> None:
     employees = list(session.scalars(select(Employee).order_by(Employee.nip)))
     scored = reports.for_employees(session, viewer, period, employees)
+    excluded = integrity.by_employee(session, [e.id for e in employees], period)
     units = {u.id: u for u in session.scalars(select(Unit))}
     session.add_all(
         SnapshotEntry(
@@ -153,6 +154,7 @@ def _freeze_employees(session, viewer, period, snapshot, settings) -> None:
                     settings,
                     status=appraisal.CLOSED,
                     snapshot_id=snapshot.id,
+                    excluded=excluded.get(employee.id),
                 )
             ),
         )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from surveys.hours import ServiceHours
 from surveys.instruments import Instrument
 
 
@@ -17,6 +18,7 @@ class UnitInfo:
     name: str
     timezone: str
     complaint_url: str | None = None
+    hours: ServiceHours | None = None  # the jam layanan, when the unit has set them
 
 
 @dataclass(frozen=True)

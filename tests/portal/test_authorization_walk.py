@@ -11,8 +11,9 @@ import datetime as dt
 
 import pytest
 
-from portal.models import FollowUpAction, RosterPattern
+from portal.models import FollowUpAction, Response, RosterPattern
 from portal.services import api_clients, feedback
+from surveys.integrity import Flag
 from tests import factories
 from tests.conftest import login
 
@@ -203,6 +204,16 @@ ROUTES = {
         "/dasbor/laporan.pdf?unit={other}&periode=2026-07",
         _expect(IN, IN, NOT_FOUND, NOT_FOUND),
     ),
+    "/dasbor/integritas": (
+        "GET",
+        "/dasbor/integritas?unit={other}",
+        _expect(IN, IN, NOT_FOUND, NOT_FOUND),
+    ),
+    "/dasbor/integritas/<uuid:response_id>": (
+        "POST",
+        "/dasbor/integritas/{flagged}",
+        _expect(IN, NOT_FOUND, NOT_FOUND, NOT_FOUND),
+    ),
     "/dasbor/populasi": (
         "POST",
         "/dasbor/populasi?unit={other}",
@@ -272,11 +283,14 @@ def world(app, session):
     )
     session.add(action)
     session.commit()
-    factories.respond(
+    receipt = factories.respond(
         feedback.target_for(session, other, counter=counter),
         {"U1": 4},
         at=dt.datetime(2026, 7, 10, 3, 0),
     )
+    flagged = session.get(Response, receipt.response_id)
+    flagged.flags = int(Flag.TOO_FAST)  # flagged, still counted: a reviewer may decide
+    session.commit()
     return {
         "other": other.id,
         "counter": counter.id,
@@ -289,6 +303,7 @@ def world(app, session):
         "pattern": pattern.id,
         "action": action.id,
         "survey": factories.survey_path(counter),
+        "flagged": receipt.response_id,
     }
 
 
@@ -318,6 +333,7 @@ def test_every_route_lets_in_exactly_who_it_should_and_never_fails(app, world, r
                     "confirm": "no",
                     "periode": "2026-07",
                     "population": "500",
+                    "keputusan": "sahkan",
                 },
             )
         else:
