@@ -1,7 +1,7 @@
 """integrity: device hash, exclusion and review on responses; staff devices
 
-Revision ID: 0015
-Revises: 0014
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-02 10:00:00
 
 Issue 16: responses flagged by the integrity rules (``surveys.integrity``) are kept but
