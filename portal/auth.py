@@ -16,11 +16,12 @@ from flask import (
     url_for,
 )
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager, current_user, login_user, logout_user
+from flask_login import LoginManager, current_user, login_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from portal import sessions
 from portal.errors import render_error
 from portal.extensions import db, limiter
 from portal.models import Role
@@ -76,8 +77,13 @@ def init_login(app: Flask, manager: LoginManager) -> None:
     manager.login_view = "auth.login"
     manager.login_message = _l("Silakan masuk untuk membuka halaman ini.")
 
+    sessions.init_app(app, manager)
+
     @manager.user_loader
     def load_user(user_id: str):
+        # Also the remember-me cookie's way in: without a login's times, nobody is loaded.
+        if not sessions.alive():
+            return None
         return accounts.load(db.session, user_id)
 
 
@@ -111,7 +117,7 @@ def login():
     if form.validate_on_submit():
         user = accounts.authenticate(db.session, form.username.data, form.password.data)
         if user is not None:
-            login_user(user)
+            sessions.start(user)
             if user.must_change_password:
                 return redirect(url_for("auth.change_password"))
             return redirect(safe_next(request.args.get("next")) or home_for(user))
@@ -152,7 +158,7 @@ def logout():
     if current_user.is_authenticated:
         accounts.end_sessions(db.session, current_user._get_current_object())
         db.session.commit()
-    logout_user()
+    sessions.end()
     return redirect(url_for("public.home"))
 
 

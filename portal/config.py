@@ -149,6 +149,10 @@ def from_environment(instance_path: str) -> dict:
         # Told to a client whose submission met a database failure: when to try again.
         "RETRY_AFTER_SECONDS": _env_int("RETRY_AFTER_SECONDS", 15),
         "LOGIN_LIMIT": _env("LOGIN_LIMIT", "10 per minute;50 per hour"),
+        # A staff session ends after this long without a request, and this long after
+        # its login whatever happens (portal.sessions).
+        "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", 30),
+        "SESSION_MAX_HOURS": _env_int("SESSION_MAX_HOURS", 12),
         "PROXY_FIX_X_FOR": _env_int("PROXY_FIX_X_FOR", 0),
         # The portal's own log level (DEBUG, INFO, WARNING, ERROR); logs go to stderr.
         "LOG_LEVEL": _log_level(),

@@ -306,7 +306,8 @@ def test_every_route_lets_in_exactly_who_it_should_and_never_fails(app, world, r
     if role != "anonymous":
         login(client, USERNAMES[role], factories.PASSWORD)
     token = _csrf(client)
-    wrong = []
+    wrong, cached = [], []
+    logged_in = role != "anonymous"
     for rule, (method, template, expected) in ROUTES.items():
         url = template.format(**world)
         if method == "POST":
@@ -324,6 +325,11 @@ def test_every_route_lets_in_exactly_who_it_should_and_never_fails(app, world, r
             response = client.get(url)
         status = response.status_code
         response.close()  # a static file is sent from an open file
+        # Whatever a logged-in user is shown, no cache keeps (the API and files aside).
+        logged_in = logged_in and rule != "/keluar"
+        staff_page = not rule.startswith(("/static/", "/api/"))
+        if logged_in and staff_page and response.headers.get("Cache-Control") != "no-store":
+            cached.append(url)
         want = expected[role]
         assert status < 500, (role, url, status)
         if want == ANY:
@@ -343,6 +349,7 @@ def test_every_route_lets_in_exactly_who_it_should_and_never_fails(app, world, r
         if got != want:
             wrong.append((rule, url, status, want))
     assert wrong == []
+    assert cached == []
 
 
 def _csrf(client) -> str:
