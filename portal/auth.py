@@ -26,7 +26,7 @@ from portal.errors import render_error
 from portal.extensions import db, limiter
 from portal.models import Role
 from portal.navigation import safe_next
-from portal.services import accounts, health
+from portal.services import accounts, feedback, health, logins
 from portal.services.viewer import Viewer
 from surveys.passwords import MINIMUM_LENGTH, WeakPassword
 
@@ -99,6 +99,25 @@ def _login_limit() -> str:
     return current_app.config["LOGIN_LIMIT"]
 
 
+def login_throttle() -> logins.Throttle:
+    """The per-account lockout, counting in the rate limiter's storage (none when limits
+    are switched off)."""
+    config = current_app.config
+    return logins.Throttle.of(
+        limiter.storage if limiter.enabled else None,
+        config["LOGIN_ACCOUNT_LIMIT"],
+        config["LOGIN_LOCKOUT_MINUTES"],
+        prefix=config["RATELIMIT_KEY_PREFIX"],
+    )
+
+
+def client_key() -> str:
+    """A keyed hash of the client (address and browser), as surveys record it."""
+    return feedback.client_hash(
+        current_app.config["SECRET_KEY"], request.remote_addr or "", request.user_agent.string
+    )
+
+
 @bp.route("/masuk", methods=["GET", "POST"])
 @limiter.limit(_login_limit, methods=["POST"])
 def login():
@@ -115,12 +134,33 @@ def login():
             message=_l("Layanan masuk petugas sedang gangguan. Coba lagi beberapa menit lagi."),
         )
     if form.validate_on_submit():
-        user = accounts.authenticate(db.session, form.username.data, form.password.data)
+        throttle = login_throttle()
+        attempt = logins.log_in(
+            db.session,
+            throttle,
+            form.username.data,
+            form.password.data,
+            secret=current_app.config["SECRET_KEY"],
+            client=client_key(),
+        )
+        db.session.commit()
+        user = attempt.user
         if user is not None:
             sessions.start(user)
             if user.must_change_password:
                 return redirect(url_for("auth.change_password"))
             return redirect(safe_next(request.args.get("next")) or home_for(user))
+        if attempt.locked:
+            # The same words for every name, real or not: a lockout reveals no account.
+            flash(
+                _l(
+                    "Terlalu banyak percobaan masuk yang gagal dengan nama pengguna ini. "
+                    "Coba lagi dalam %(n)s menit.",
+                    n=throttle.minutes,
+                ),
+                "error",
+            )
+            return render_template("auth/login.html", form=form), 429
         flash(_l("Nama pengguna atau kata sandi salah."), "error")
     return render_template("auth/login.html", form=form)
 

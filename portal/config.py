@@ -149,6 +149,10 @@ def from_environment(instance_path: str) -> dict:
         # Told to a client whose submission met a database failure: when to try again.
         "RETRY_AFTER_SECONDS": _env_int("RETRY_AFTER_SECONDS", 15),
         "LOGIN_LIMIT": _env("LOGIN_LIMIT", "10 per minute;50 per hour"),
+        # Failed logins per account name, from any address (portal.services.logins): at
+        # the limit the name is locked for LOGIN_LOCKOUT_MINUTES, even for the right password.
+        "LOGIN_ACCOUNT_LIMIT": _env("LOGIN_ACCOUNT_LIMIT", "5 per 15 minutes"),
+        "LOGIN_LOCKOUT_MINUTES": _env_int("LOGIN_LOCKOUT_MINUTES", 15),
         # A staff session ends after this long without a request, and this long after
         # its login whatever happens (portal.sessions).
         "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", 30),
