@@ -51,6 +51,7 @@ ROUTES = {
     ),
     "/admin/audit": ("GET", "/admin/audit?tindakan=x&dari=2026-13-01&hal=-1", ADMIN_ONLY),
     "/admin/audit.csv": ("GET", "/admin/audit.csv", ADMIN_ONLY),
+    "/admin/log-masuk": ("GET", "/admin/log-masuk?akun=x&hasil=y&hal=-1", ADMIN_ONLY),
     "/admin/pegawai": ("GET", "/admin/pegawai?q=19870&unit=x", ADMIN_ONLY),
     "/admin/pegawai/baru": ("GET", "/admin/pegawai/baru", ADMIN_ONLY),
     "/admin/pegawai/<int:employee_id>": ("GET", "/admin/pegawai/{other_employee}", ADMIN_ONLY),
