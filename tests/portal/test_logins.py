@@ -200,3 +200,17 @@ def test_the_login_log_is_paged(client, session, staff):
     assert "hal=2" in first
     second = client.get("/admin/log-masuk?hal=2").get_data(as_text=True)
     assert second.count('<tr><td class="nowrap">') == 2  # the last stored, and the login
+
+
+@pytest.mark.parametrize("app_config", [{}])
+def test_the_login_log_is_append_only(session, staff):
+    import sqlalchemy as sa
+
+    kepala = session.scalar(select(User).where(User.username == "kepala"))
+    session.add(LoginEvent(user_id=kepala.id, name_hash="h", outcome="success", client_hash="c"))
+    session.commit()
+    for statement in ("UPDATE login_event SET outcome = 'locked'", "DELETE FROM login_event"):
+        with pytest.raises(sa.exc.DatabaseError, match="append-only"), session.begin_nested():
+            session.execute(sa.text(statement))
+    session.rollback()
+    assert session.scalar(sa.text("SELECT outcome FROM login_event")) == "success"
