@@ -69,6 +69,7 @@ def register_blueprints(app: Flask) -> None:
     from portal.admin import appraisal as _appraisal_admin  # noqa: F401 - routes on admin_bp
     from portal.admin import audit as _audit_admin  # noqa: F401 - routes on admin_bp
     from portal.admin import employees as _employees_admin  # noqa: F401 - routes on admin_bp
+    from portal.admin import logins as _logins_admin  # noqa: F401 - routes on admin_bp
     from portal.admin import rosters as _rosters_admin  # noqa: F401 - routes on admin_bp
     from portal.admin import units as _units_admin  # noqa: F401 - routes on admin_bp
     from portal.admin import users as _users_admin  # noqa: F401 - routes on admin_bp

@@ -16,17 +16,18 @@ from flask import (
     url_for,
 )
 from flask_babel import lazy_gettext as _l
-from flask_login import LoginManager, current_user, login_user, logout_user
+from flask_login import LoginManager, current_user, login_user
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from portal import sessions
 from portal.citizen import device
 from portal.errors import render_error
 from portal.extensions import db, limiter
 from portal.models import Role
 from portal.navigation import safe_next
-from portal.services import accounts, feedback, health, integrity
+from portal.services import accounts, feedback, health, integrity, logins
 from portal.services.viewer import Viewer
 from surveys.passwords import MINIMUM_LENGTH, WeakPassword
 
@@ -77,8 +78,13 @@ def init_login(app: Flask, manager: LoginManager) -> None:
     manager.login_view = "auth.login"
     manager.login_message = _l("Silakan masuk untuk membuka halaman ini.")
 
+    sessions.init_app(app, manager)
+
     @manager.user_loader
     def load_user(user_id: str):
+        # Also the remember-me cookie's way in: without a login's times, nobody is loaded.
+        if not sessions.alive():
+            return None
         return accounts.load(db.session, user_id)
 
 
@@ -92,6 +98,25 @@ def home_for(user) -> str:
 
 def _login_limit() -> str:
     return current_app.config["LOGIN_LIMIT"]
+
+
+def login_throttle() -> logins.Throttle:
+    """The per-account lockout, counting in the rate limiter's storage (none when limits
+    are switched off)."""
+    config = current_app.config
+    return logins.Throttle.of(
+        limiter.storage if limiter.enabled else None,
+        config["LOGIN_ACCOUNT_LIMIT"],
+        config["LOGIN_LOCKOUT_MINUTES"],
+        prefix=config["RATELIMIT_KEY_PREFIX"],
+    )
+
+
+def client_key() -> str:
+    """A keyed hash of the client (address and browser), as surveys record it."""
+    return feedback.client_hash(
+        current_app.config["SECRET_KEY"], request.remote_addr or "", request.user_agent.string
+    )
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -110,14 +135,35 @@ def login():
             message=_l("Layanan masuk petugas sedang gangguan. Coba lagi beberapa menit lagi."),
         )
     if form.validate_on_submit():
-        user = accounts.authenticate(db.session, form.username.data, form.password.data)
+        throttle = login_throttle()
+        attempt = logins.log_in(
+            db.session,
+            throttle,
+            form.username.data,
+            form.password.data,
+            secret=current_app.config["SECRET_KEY"],
+            client=client_key(),
+        )
+        db.session.commit()
+        user = attempt.user
         if user is not None:
-            login_user(user)
+            sessions.start(user)
             _remember_staff_device(user)
             db.session.commit()
             if user.must_change_password:
                 return device.remember(redirect(url_for("auth.change_password")))
             return device.remember(redirect(safe_next(request.args.get("next")) or home_for(user)))
+        if attempt.locked:
+            # The same words for every name, real or not: a lockout reveals no account.
+            flash(
+                _l(
+                    "Terlalu banyak percobaan masuk yang gagal dengan nama pengguna ini. "
+                    "Coba lagi dalam %(n)s menit.",
+                    n=throttle.minutes,
+                ),
+                "error",
+            )
+            return render_template("auth/login.html", form=form), 429
         flash(_l("Nama pengguna atau kata sandi salah."), "error")
     return render_template("auth/login.html", form=form)
 
@@ -162,7 +208,7 @@ def logout():
     if current_user.is_authenticated:
         accounts.end_sessions(db.session, current_user._get_current_object())
         db.session.commit()
-    logout_user()
+    sessions.end()
     return redirect(url_for("public.home"))
 
 

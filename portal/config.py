@@ -173,6 +173,14 @@ def from_environment(instance_path: str) -> dict:
         # Integrity flags on survey responses (surveys.integrity): which rules run, which
         # of them leave a response out of every score until reviewed, and thresholds.
         "INTEGRITY_RULES": _integrity_rules(),
+        # Failed logins per account name, from any address (portal.services.logins): at
+        # the limit the name is locked for LOGIN_LOCKOUT_MINUTES, even for the right password.
+        "LOGIN_ACCOUNT_LIMIT": _env("LOGIN_ACCOUNT_LIMIT", "5 per 15 minutes"),
+        "LOGIN_LOCKOUT_MINUTES": _env_int("LOGIN_LOCKOUT_MINUTES", 15),
+        # A staff session ends after this long without a request, and this long after
+        # its login whatever happens (portal.sessions).
+        "SESSION_IDLE_MINUTES": _env_int("SESSION_IDLE_MINUTES", 30),
+        "SESSION_MAX_HOURS": _env_int("SESSION_MAX_HOURS", 12),
         "PROXY_FIX_X_FOR": _env_int("PROXY_FIX_X_FOR", 0),
         # The portal's own log level (DEBUG, INFO, WARNING, ERROR); logs go to stderr.
         "LOG_LEVEL": _log_level(),

@@ -1,7 +1,9 @@
 """Languages: Bahasa Indonesia first, English available, chosen once and remembered.
 
 Message ids are Indonesian (docs/decisions/0001), so a string without a translation
-still shows in the default language.
+still shows in the default language. The choice lives in a cookie of its own, holding
+nothing but the language code: a staff session ending (logout, timeout) or being
+cleared at login does not lose it, and it never carries anything of the session.
 """
 
 from __future__ import annotations
@@ -10,21 +12,37 @@ from decimal import Decimal
 from functools import cache
 
 from babel.numbers import get_decimal_symbol, get_group_symbol
-from flask import Flask, request, session
+from flask import Flask, Response, request
 from flask_babel import get_locale
 
 from portal.extensions import babel
 
 LANGUAGES = {"id": "Bahasa Indonesia", "en": "English"}
 DEFAULT_LANGUAGE = "id"
+LANGUAGE_COOKIE = "lang"
+# A visitor's choice is remembered for a year.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 
 
 def select_locale() -> str:
     """Return the language the visitor chose, else the best match for their browser."""
-    chosen = session.get("lang")
+    chosen = request.cookies.get(LANGUAGE_COOKIE)
     if chosen in LANGUAGES:
         return chosen
     return request.accept_languages.best_match(LANGUAGES) or DEFAULT_LANGUAGE
+
+
+def remember_language(response: Response, code: str, *, secure: bool) -> Response:
+    """Set the language cookie on ``response``: the code only, not readable by scripts."""
+    response.set_cookie(
+        LANGUAGE_COOKIE,
+        code,
+        max_age=LANGUAGE_COOKIE_AGE,
+        httponly=True,
+        samesite="Lax",
+        secure=secure,
+    )
+    return response
 
 
 def current_language() -> str:

@@ -12,8 +12,8 @@ Existing responses were never judged: they keep ``flags`` 0 and count as before.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0015"
-down_revision = "0014"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 

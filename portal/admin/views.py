@@ -16,13 +16,6 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 bp.before_request(require_roles(Role.ADMIN))
 
 
-@bp.after_request
-def _never_stored(response: Response) -> Response:
-    """Admin pages show keys, temporary passwords and personal data: no cache keeps them."""
-    response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.context_processor
 def _public_address():
     """Every admin page warns when printed codes would not reach a citizen's phone."""

@@ -1,6 +1,6 @@
 """SQLAlchemy models, split by topic; import from here."""
 
-from portal.models.access import Role, User
+from portal.models.access import LoginEvent, LoginOutcome, Role, User
 from portal.models.appraisal import ApiCall, ApiClient, PeriodSnapshot, SnapshotEntry
 from portal.models.audit import AuditEvent
 from portal.models.base import Base, utcnow
@@ -49,6 +49,8 @@ __all__ = [
     "DutyShift",
     "Employee",
     "Instrument",
+    "LoginEvent",
+    "LoginOutcome",
     "ProfileRollup",
     "Response",
     "Role",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -62,3 +62,37 @@ class User(UserMixin, Base):
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
+
+
+class LoginOutcome:
+    SUCCESS = "success"
+    WRONG_PASSWORD = "wrong_password"
+    UNKNOWN_ACCOUNT = "unknown_account"
+    LOCKED = "locked"  # refused, whatever the password, while the name is locked out
+    INACTIVE = "inactive"  # a deactivated account
+    ALL = (SUCCESS, WRONG_PASSWORD, UNKNOWN_ACCOUNT, LOCKED, INACTIVE)
+
+
+class LoginEvent(Base):
+    """One login attempt: who (if the name is an account), when, how it ended, from what.
+
+    Neither the name typed nor the client's address is kept: ``name_hash`` is a keyed
+    hash of the normalized name (so attempts on one unknown name can be grouped) and
+    ``client_hash`` the keyed hash of address and browser the survey uses.
+    """
+
+    __tablename__ = "login_event"
+    __table_args__ = (
+        Index("ix_login_event_at", "at"),
+        Index("ix_login_event_user_at", "user_id", "at"),
+        Index("ix_login_event_name_hash", "name_hash"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(default=utcnow)  # UTC
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    name_hash: Mapped[str] = mapped_column(String(32))
+    outcome: Mapped[str] = mapped_column(String(16))
+    client_hash: Mapped[str] = mapped_column(String(32))
+
+    user = relationship("User")

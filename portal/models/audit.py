@@ -36,35 +36,41 @@ class AuditEvent(Base):
 
 
 REFUSE = "audit_event is append-only"
+# The login log (portal.models.access.LoginEvent, migration 0015) is kept the same way.
+APPEND_ONLY = ("audit_event", "login_event")
 
 
-def append_only_statements(dialect: str) -> list[str]:
-    """The triggers refusing UPDATE and DELETE on the audit log (as migration 0008)."""
+def append_only_statements(dialect: str, table: str = "audit_event") -> list[str]:
+    """The triggers refusing UPDATE and DELETE on an append-only table (as migrations
+    0008 and 0015 install them)."""
+    refuse = f"{table} is append-only"
     if dialect == "postgresql":
         return [
-            "CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $$ "
-            f"BEGIN RAISE EXCEPTION '{REFUSE}'; END; $$ LANGUAGE plpgsql",
-            "CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event "
-            "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()",
+            f"CREATE OR REPLACE FUNCTION {table}_append_only() RETURNS trigger AS $$ "
+            f"BEGIN RAISE EXCEPTION '{refuse}'; END; $$ LANGUAGE plpgsql",
+            f"CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {table}_append_only()",
         ]
     return [
-        f"CREATE TRIGGER audit_event_no_{verb.lower()} BEFORE {verb} ON audit_event "
-        f"BEGIN SELECT RAISE(ABORT, '{REFUSE}'); END"
+        f"CREATE TRIGGER {table}_no_{verb.lower()} BEFORE {verb} ON {table} "
+        f"BEGIN SELECT RAISE(ABORT, '{refuse}'); END"
         for verb in ("UPDATE", "DELETE")
     ]
 
 
 def _install(target, connection, tables=(), **_) -> None:
-    if AuditEvent.__table__ in tables:
-        for statement in append_only_statements(connection.dialect.name):
-            connection.execute(DDL(statement.replace("%", "%%")))
+    for table in tables:
+        if table.name in APPEND_ONLY:
+            for statement in append_only_statements(connection.dialect.name, table.name):
+                connection.execute(DDL(statement.replace("%", "%%")))
 
 
 def _uninstall(target, connection, **_) -> None:
     if connection.dialect.name == "postgresql":
-        connection.execute(DDL("DROP FUNCTION IF EXISTS audit_event_append_only() CASCADE"))
+        for table in APPEND_ONLY:
+            connection.execute(DDL(f"DROP FUNCTION IF EXISTS {table}_append_only() CASCADE"))
 
 
-# create_all (the tests, the benchmarks) installs what migration 0008 does.
+# create_all (the tests, the benchmarks) installs what migrations 0008 and 0015 do.
 event.listen(Base.metadata, "after_create", _install)
 event.listen(Base.metadata, "after_drop", _uninstall)

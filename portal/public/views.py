@@ -12,13 +12,12 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 
 from portal import labels
 from portal.extensions import db, limiter
-from portal.i18n import LANGUAGES
+from portal.i18n import LANGUAGES, remember_language
 from portal.models import utcnow
 from portal.navigation import safe_next
 from portal.services import appraisal, followup, health, org, population, profile, reports
@@ -38,9 +37,8 @@ def language(code: str):
     """Remember the visitor's language; a plain link, so it works without JavaScript."""
     if code not in LANGUAGES:
         abort(404)
-    session["lang"] = code
-    session.permanent = True
-    return redirect(safe_next(request.args.get("next")) or url_for(".home"))
+    response = redirect(safe_next(request.args.get("next")) or url_for(".home"))
+    return remember_language(response, code, secure=current_app.config["PRODUCTION"])
 
 
 @bp.get("/favicon.ico")

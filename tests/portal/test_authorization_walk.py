@@ -52,6 +52,7 @@ ROUTES = {
     ),
     "/admin/audit": ("GET", "/admin/audit?tindakan=x&dari=2026-13-01&hal=-1", ADMIN_ONLY),
     "/admin/audit.csv": ("GET", "/admin/audit.csv", ADMIN_ONLY),
+    "/admin/log-masuk": ("GET", "/admin/log-masuk?akun=x&hasil=y&hal=-1", ADMIN_ONLY),
     "/admin/pegawai": ("GET", "/admin/pegawai?q=19870&unit=x", ADMIN_ONLY),
     "/admin/pegawai/baru": ("GET", "/admin/pegawai/baru", ADMIN_ONLY),
     "/admin/pegawai/<int:employee_id>": ("GET", "/admin/pegawai/{other_employee}", ADMIN_ONLY),
@@ -321,7 +322,8 @@ def test_every_route_lets_in_exactly_who_it_should_and_never_fails(app, world, r
     if role != "anonymous":
         login(client, USERNAMES[role], factories.PASSWORD)
     token = _csrf(client)
-    wrong = []
+    wrong, cached = [], []
+    logged_in = role != "anonymous"
     for rule, (method, template, expected) in ROUTES.items():
         url = template.format(**world)
         if method == "POST":
@@ -340,6 +342,11 @@ def test_every_route_lets_in_exactly_who_it_should_and_never_fails(app, world, r
             response = client.get(url)
         status = response.status_code
         response.close()  # a static file is sent from an open file
+        # Whatever a logged-in user is shown, no cache keeps (the API and files aside).
+        logged_in = logged_in and rule != "/keluar"
+        staff_page = not rule.startswith(("/static/", "/api/"))
+        if logged_in and staff_page and response.headers.get("Cache-Control") != "no-store":
+            cached.append(url)
         want = expected[role]
         assert status < 500, (role, url, status)
         if want == ANY:
@@ -359,6 +366,7 @@ def test_every_route_lets_in_exactly_who_it_should_and_never_fails(app, world, r
         if got != want:
             wrong.append((rule, url, status, want))
     assert wrong == []
+    assert cached == []
 
 
 def _csrf(client) -> str:

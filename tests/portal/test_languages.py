@@ -72,7 +72,10 @@ def test_the_switch_is_remembered_and_returns_to_the_page(client, loket):
     assert switched.status_code == 302 and switched.headers["Location"] == path
     again = client.get(path, headers={"Accept-Language": "id"}).get_data(as_text=True)
     assert '<html lang="en">' in again
-    assert client.get_cookie("session").expires is not None  # survives closing the browser
+    cookie = client.get_cookie("lang")
+    assert cookie.value == "en" and cookie.expires is not None  # survives closing the browser
+    assert cookie.http_only
+    assert client.get_cookie("session").expires is None  # the session is not made to last
     client.get("/bahasa/id")
     assert '<html lang="id">' in client.get(path).get_data(as_text=True)
 

@@ -86,6 +86,24 @@ def test_migrated_databases_keep_the_audit_log_append_only(migrated_app):
     downgrade(directory=MIGRATIONS_DIR, revision="0007")  # and the triggers go with it
 
 
+def test_migrated_databases_keep_the_login_log_append_only(migrated_app):
+    upgrade(directory=MIGRATIONS_DIR)
+    with db.engine.begin() as conn:
+        conn.execute(
+            sa.text(
+                "INSERT INTO login_event (at, name_hash, outcome, client_hash)"
+                " VALUES (CURRENT_TIMESTAMP, 'h', 'unknown_account', 'c')"
+            )
+        )
+    for statement in ("UPDATE login_event SET outcome = 'success'", "DELETE FROM login_event"):
+        with (
+            pytest.raises(sa.exc.DatabaseError, match="login_event is append-only"),
+            db.engine.begin() as conn,
+        ):
+            conn.execute(sa.text(statement))
+    downgrade(directory=MIGRATIONS_DIR, revision="0014")  # and the triggers go with it
+
+
 def test_migrated_databases_count_each_response_once_and_recount_to_the_same(migrated_app):
     upgrade(directory=MIGRATIONS_DIR)
     counter = factories.counter()
