@@ -51,12 +51,12 @@ SERVE_DATABASE_URL ?= postgresql+psycopg://root@127.0.0.1:5432/suara_layanan
 SERVE_REDIS_URL    ?= redis://127.0.0.1:6379/1
 SERVE_ENV = PORTAL_ENV=production DATABASE_URL=$(SERVE_DATABASE_URL) \
 	RATELIMIT_STORAGE_URI=$(SERVE_REDIS_URL) SECRET_KEY="$$(cat instance/serve_secret)" \
-	GUNICORN_BIND=$(HOST):$(PORT)
+	CLIENT_HASH_SECRET="$$(cat instance/serve_client_hash_secret)" GUNICORN_BIND=$(HOST):$(PORT)
 
-instance/serve_secret:
+instance/serve_secret instance/serve_client_hash_secret:
 	mkdir -p instance && umask 077 && $(PYTHON) -c "import secrets; print(secrets.token_urlsafe(48))" > $@
 
-serve: $(VENV)/.installed $(CATALOGS) instance/serve_secret
+serve: $(VENV)/.installed $(CATALOGS) instance/serve_secret instance/serve_client_hash_secret
 	$(SERVE_ENV) $(FLASK) database create
 	$(SERVE_ENV) $(FLASK) db upgrade
 ifeq ($(DEMO_DATA),1)
@@ -69,7 +69,7 @@ endif
 	$(SERVE_ENV) $(BIN)/gunicorn -c gunicorn.conf.py wsgi:app
 
 # The production profile's first run: the Pemda's root unit and the first administrator.
-serve-setup: $(VENV)/.installed $(CATALOGS) instance/serve_secret
+serve-setup: $(VENV)/.installed $(CATALOGS) instance/serve_secret instance/serve_client_hash_secret
 	$(SERVE_ENV) $(FLASK) database create
 	$(SERVE_ENV) $(FLASK) db upgrade
 	$(SERVE_ENV) $(FLASK) setup

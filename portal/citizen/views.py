@@ -31,7 +31,7 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 
-from portal import database, openings, tokens
+from portal import clients, database, openings, tokens
 from portal.citizen import device, fragments, limits
 from portal.citizen.forms import build_survey_form
 from portal.database import UNAVAILABLE
@@ -123,9 +123,7 @@ def survey(token: str):
     claim = tokens.read(token)
     record = openings.read(form.opened.data, claim)
     language = current_language()
-    client = feedback.client_hash(
-        current_app.config["SECRET_KEY"], request.remote_addr or "", request.user_agent.string
-    )
+    client = clients.client_hash(request.remote_addr, request.user_agent.string)
     receipt = feedback.submit(
         db.session,
         target,
