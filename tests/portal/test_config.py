@@ -102,3 +102,17 @@ def test_an_unknown_log_level_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("LOG_LEVEL", "loud")
     with pytest.raises(config.ConfigError, match="LOG_LEVEL"):
         config.from_environment(str(tmp_path))
+
+
+@pytest.mark.parametrize("url", ["sqlite:///x.db", "postgresql+psycopg:///suara_layanan"])
+def test_sql_errors_never_quote_their_parameters(url):
+    settings = {
+        "SQLALCHEMY_DATABASE_URI": url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 3, "connect_args": {"options": "-c x=1"}},
+        "DATABASE_LOCK_TIMEOUT_MS": 1,
+        "DATABASE_STATEMENT_TIMEOUT_MS": 1,
+        "DATABASE_CONNECT_TIMEOUT_S": 1,
+    }
+    config.derive(settings)
+    assert settings["SQLALCHEMY_ENGINE_OPTIONS"]["hide_parameters"] is True
+    assert settings["SQLALCHEMY_ENGINE_OPTIONS"]["pool_size"] == 3

@@ -88,3 +88,31 @@ def test_flask_run_as_make_run_starts_it_logs_no_address(tmp_path):
     requests = [line for line in output.splitlines() if "GET /healthz" in line]
     assert requests and all(" - - - [" in line for line in requests), output
     assert "127.0.0.1 - -" not in output
+
+
+def test_a_failed_insert_logs_no_answer_comment_or_hash(citizen, session, caplog, monkeypatch):
+    """A response's values never reach the error log through an SQL error's text."""
+    from portal.services import feedback, rollups
+    from tests import factories
+
+    counter = factories.counter()
+    session.commit()
+    sent = {}
+    original = rollups.store
+
+    def broken_store(session, row):
+        sent.update(row)
+        return original(session, {**row, "instrument_id": None})  # NOT NULL: the insert fails
+
+    monkeypatch.setattr(feedback.rollups, "store", broken_store)
+    comment = "Petugas loket 3 sangat lambat, nomor saya 0812-9999-1234"
+    with caplog.at_level(logging.ERROR):
+        result = citizen.submit(
+            factories.survey_path(counter), comment=comment, age="47", sex="P", U1="1", U9="3"
+        )
+    assert result.status_code == 500
+    assert sent["comment"] == comment and sent["client_hash"]
+    logged = caplog.text
+    assert "IntegrityError" in logged and "parameters hidden" in logged, logged
+    for value in (comment, "0812-9999-1234", sent["client_hash"], str(sent["id"]), "47"):
+        assert value not in logged
