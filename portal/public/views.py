@@ -45,6 +45,12 @@ def language(code: str):
     return redirect(safe_next(request.args.get("next")) or url_for(".home"))
 
 
+@bp.get("/privasi")
+def privacy():
+    """The privacy notice (UU 27/2022): what a survey keeps, for how long, and why."""
+    return render_template("public/privacy.html")
+
+
 @bp.get("/favicon.ico")
 def favicon():
     return redirect(url_for("static", filename="favicon.svg"), code=301)

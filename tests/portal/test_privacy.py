@@ -103,3 +103,23 @@ def test_the_retention_is_configured(runner, session, responses, app_config):
 
 def test_every_purged_column_is_a_column_of_response():
     assert set(privacy.PURGED_COLUMNS) <= set(Response.__table__.columns.keys())
+
+
+def test_the_survey_page_says_what_is_kept_and_links_the_privacy_page(client, session):
+    counter = factories.counter()
+    session.commit()
+    page = client.get(factories.survey_path(counter)).get_data(as_text=True)
+    assert "Privasi: survei ini anonim" in page and "dihapus setelah 365 hari" in page
+    assert 'href="/privasi"' in page
+    client.get("/bahasa/en")
+    page = client.get(factories.survey_path(counter)).get_data(as_text=True)
+    assert "Privacy: this survey is anonymous" in page and "deleted after 365 days" in page
+
+
+@pytest.mark.parametrize("app_config", [{"RETENTION_DAYS": 90, "CLIENT_HASH_ROTATION_DAYS": 7}])
+def test_the_privacy_page_is_public_and_states_the_configured_periods(client, app_config):
+    page = client.get("/privasi")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "dihapus setelah 90 hari" in text and "berganti setiap 7 hari" in text
+    assert 'href="/privasi"' in client.get("/").get_data(as_text=True)
