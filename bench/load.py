@@ -485,6 +485,7 @@ def run(database: Database, args, workdir: Path) -> tuple[Result, Result]:
         **common,
         "PORTAL_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(32),
+        "CLIENT_HASH_SECRET": secrets.token_urlsafe(32),
         "DATABASE_URL": database.ours_url,
         "RATELIMIT_STORAGE_URI": REDIS_URL if redis else "memory://",
         "RATELIMIT_KEY_PREFIX": f"bench-load-{secrets.token_hex(4)}",

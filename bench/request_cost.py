@@ -84,6 +84,7 @@ def ours(url: str, counters: int) -> Callable[[], None]:
     env = {
         "PORTAL_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(32),
+        "CLIENT_HASH_SECRET": secrets.token_urlsafe(32),
         "DATABASE_URL": url,
         "RATELIMIT_STORAGE_URI": REDIS_URL if redis_answers(REDIS_URL) else "memory://",
         "RATELIMIT_KEY_PREFIX": f"bench-cost-{secrets.token_hex(4)}",

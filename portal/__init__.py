@@ -8,7 +8,7 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from portal import config
+from portal import config, logs
 from portal.extensions import compress, csrf, db, limiter, login_manager, migrate
 
 MIGRATIONS_DIR = str(Path(__file__).resolve().parent.parent / "migrations")
@@ -43,9 +43,12 @@ def register_logging(app: Flask) -> None:
     Under gunicorn and in ``flask`` commands nothing configures the root logger, and
     Python's last-resort handler prints bare warnings and drops INFO. Where something
     already did (a test runner, an operator's own logging setup) it is left alone.
+    No line carries a client address (``portal.logs``).
     """
     logging.basicConfig(format="%(asctime)s %(levelname)s [%(name)s] %(message)s")
     logging.getLogger("portal").setLevel(app.config["LOG_LEVEL"])
+    # The development server logs each request with the client's address: mask it.
+    logs.init_app()
 
 
 def register_extensions(app: Flask) -> None:

@@ -21,13 +21,13 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, Length
 
-from portal import sessions
+from portal import clients, sessions
 from portal.citizen import device
 from portal.errors import render_error
 from portal.extensions import db, limiter
 from portal.models import Role
 from portal.navigation import safe_next
-from portal.services import accounts, feedback, health, integrity, logins
+from portal.services import accounts, health, integrity, logins
 from portal.services.viewer import Viewer
 from surveys.passwords import MINIMUM_LENGTH, WeakPassword
 
@@ -114,9 +114,7 @@ def login_throttle() -> logins.Throttle:
 
 def client_key() -> str:
     """A keyed hash of the client (address and browser), as surveys record it."""
-    return feedback.client_hash(
-        current_app.config["SECRET_KEY"], request.remote_addr or "", request.user_agent.string
-    )
+    return clients.client_hash(request.remote_addr, request.user_agent.string)
 
 
 @bp.route("/masuk", methods=["GET", "POST"])
@@ -141,7 +139,7 @@ def login():
             throttle,
             form.username.data,
             form.password.data,
-            secret=current_app.config["SECRET_KEY"],
+            secret=current_app.config["CLIENT_HASH_SECRET"],
             client=client_key(),
         )
         db.session.commit()
@@ -171,8 +169,7 @@ def login():
 def _remember_staff_device(user) -> None:
     """Mark this browser as a staff device: surveys answered from it are flagged."""
     device_id = device.renew()
-    secret = current_app.config["SECRET_KEY"]
-    integrity.remember_staff_device(db.session, user.id, feedback.device_hash(secret, device_id))
+    integrity.remember_staff_device(db.session, user.id, clients.device_hash(device_id))
 
 
 @bp.route("/akun/kata-sandi", methods=["GET", "POST"])

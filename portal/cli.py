@@ -13,7 +13,7 @@ from sqlalchemy.engine import make_url
 
 from portal import appraisal_cli, links, posters, qr
 from portal.extensions import db
-from portal.models import Role, UnitKind
+from portal.models import Role, UnitKind, utcnow
 from portal.services import (
     accounts,
     audit,
@@ -21,6 +21,7 @@ from portal.services import (
     employee_import,
     instruments,
     org,
+    privacy,
     rollups,
     roster_import,
     structure,
@@ -40,6 +41,7 @@ roster_cli = AppGroup("roster", help="Duty rosters: the bulk import of a CSV or 
 employees_cli = AppGroup("employees", help="Employees: the bulk import of a CSV or XLSX list.")
 rollups_cli = AppGroup("rollups", help="The additive statistics behind every score.")
 instruments_cli = AppGroup("instruments", help="Questionnaires (instrument versions).")
+privacy_cli = AppGroup("privacy", help="Personal data: retention (UU 27/2022).")
 
 
 @click.command("demo-data")
@@ -300,6 +302,35 @@ def rollups_rebuild(batch: int) -> None:
     click.echo(f"Recounted {groups} unit-months: {rows} rollup rows.")
 
 
+@privacy_cli.command("purge")
+@click.option("--dry-run", is_flag=True, help="Count what would be erased; change nothing.")
+@click.option(
+    "--batch",
+    default=privacy.DEFAULT_BATCH,
+    show_default=True,
+    type=click.IntRange(min=1),
+    help="Responses changed per transaction.",
+)
+def privacy_purge(dry_run: bool, batch: int) -> None:
+    """Erase comments and client hashes older than RETENTION_DAYS; the scores stay.
+
+    Run it daily (docs/deploy.md). Audited when it changes anything."""
+    days = current_app.config["RETENTION_DAYS"]
+    before = privacy.cutoff(utcnow(), days)
+    columns = ", ".join(privacy.PURGED_COLUMNS)
+    if dry_run:
+        rows = privacy.count(db.session, before)
+        click.echo(
+            f"Dry run: {rows} responses older than {days} days hold {columns}; none changed."
+        )
+        return
+    actor, rows = audit.cli_actor(), 0
+    while changed := privacy.purge_batch(db.session, before, by=actor, limit=batch):
+        db.session.commit()
+        rows += changed
+    click.echo(f"Purged {columns} of {rows} responses older than {days} days.")
+
+
 @instruments_cli.command("install")
 @click.argument("code", default=catalogue.DEFAULT_CODE)
 def instruments_install(code: str) -> None:
@@ -341,6 +372,7 @@ def init_app(app: Flask) -> None:
     app.cli.add_command(roster_cli)
     app.cli.add_command(rollups_cli)
     app.cli.add_command(instruments_cli)
+    app.cli.add_command(privacy_cli)
     app.cli.add_command(database_cli)
     for command in appraisal_cli.COMMANDS:
         app.cli.add_command(command)

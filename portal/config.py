@@ -36,6 +36,12 @@ def _env_int(name: str, default: int) -> int:
         raise ConfigError(f"{name} must be a whole number, not {raw!r}.") from None
 
 
+def _positive(name: str, value: int) -> int:
+    if value < 1:
+        raise ConfigError(f"{name} must be at least 1, not {value}.")
+    return value
+
+
 def _thresholds() -> Thresholds:
     try:
         return Thresholds(
@@ -48,14 +54,16 @@ def _thresholds() -> Thresholds:
         ) from None
 
 
-def _secret_key(instance_path: Path, production: bool) -> str:
-    key = _env("SECRET_KEY")
+def _secret_key(instance_path: Path, production: bool, name: str = "SECRET_KEY") -> str:
+    """Return the secret named ``name``: from the environment, or generated into the
+    instance folder by the embedded default; production refuses to start without it."""
+    key = _env(name)
     if key:
         return key
     if production:
-        raise ConfigError("SECRET_KEY must be set in production (PORTAL_ENV=production).")
+        raise ConfigError(f"{name} must be set in production (PORTAL_ENV=production).")
     # The embedded default keeps a generated key so sessions and QR tokens survive restarts.
-    key_file = instance_path / "secret_key"
+    key_file = instance_path / name.lower()
     if not key_file.exists():
         instance_path.mkdir(parents=True, exist_ok=True)
         key_file.write_text(secrets.token_urlsafe(48))
@@ -150,6 +158,14 @@ def from_environment(instance_path: str) -> dict:
     return {
         "PRODUCTION": production,
         "SECRET_KEY": _secret_key(instance, production),
+        # Keys the client hashes (stored with responses) and the rate-limit keys, apart
+        # from SECRET_KEY, which signs links and must never change: this one may. The
+        # key in use changes every CLIENT_HASH_ROTATION_DAYS (portal.clients), so hashes
+        # from different periods cannot be linked to each other.
+        "CLIENT_HASH_SECRET": _secret_key(instance, production, "CLIENT_HASH_SECRET"),
+        "CLIENT_HASH_ROTATION_DAYS": _positive(
+            "CLIENT_HASH_ROTATION_DAYS", _env_int("CLIENT_HASH_ROTATION_DAYS", 30)
+        ),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "PUBLIC_BASE_URL": (_env("PUBLIC_BASE_URL") or "").rstrip("/") or None,
         "RATELIMIT_STORAGE_URI": _env("RATELIMIT_STORAGE_URI", "memory://"),
@@ -185,6 +201,9 @@ def from_environment(instance_path: str) -> dict:
         # The portal's own log level (DEBUG, INFO, WARNING, ERROR); logs go to stderr.
         "LOG_LEVEL": _log_level(),
         "COMMENT_MAX_LENGTH": _env_int("COMMENT_MAX_LENGTH", 1000),
+        # Comments and client hashes older than this many days are erased by
+        # `flask privacy purge` (portal.services.privacy); the scores stay.
+        "RETENTION_DAYS": _positive("RETENTION_DAYS", _env_int("RETENTION_DAYS", 365)),
         # How stale a survey page's view of the directory may be (portal.services.directory):
         # a process reads the directory stamp at most once per this many milliseconds.
         "DIRECTORY_REFRESH_MS": _env_int("DIRECTORY_REFRESH_MS", 1000),

@@ -7,9 +7,10 @@ import logging
 from flask import Flask, current_app, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import HTTPException
 
-from portal import database
+from portal import database, logs
 from portal.database import UNAVAILABLE, is_unavailable
 from portal.extensions import db
 from surveys.errors import SurveyError
@@ -154,7 +155,10 @@ def init_app(app: Flask) -> None:
             return database_unavailable(error)
         # A failed transaction must not poison the next request on this connection.
         database.reset(db.session)
-        # Database errors print without their parameters (hide_parameters in
-        # portal.config): a failed INSERT would otherwise log a citizen's answers.
-        log.exception("Unhandled error")
+        if isinstance(error, DBAPIError):
+            # Neither the parameters (hide_parameters in portal.config) nor PostgreSQL's
+            # DETAIL (the failing row): a failed INSERT would log a citizen's answers.
+            log.error("Unhandled error: %s", logs.database_error(error))
+        else:
+            log.exception("Unhandled error")
         return render_error(500)

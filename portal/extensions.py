@@ -1,9 +1,6 @@
 """Extension objects, created unbound and wired by ``create_app``."""
 
-import hashlib
-import hmac
-
-from flask import current_app, request
+from flask import request
 from flask_babel import Babel
 from flask_compress import Compress
 from flask_limiter import Limiter
@@ -12,6 +9,7 @@ from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
 
+from portal import clients
 from portal.models.base import Base
 
 
@@ -21,9 +19,7 @@ def client_address() -> str:
     The counts live in Redis for up to an hour; a hash lets them tell addresses apart
     without Redis ever holding a citizen's IP address (UU 27/2022).
     """
-    key = f"rate-limit:{current_app.config['SECRET_KEY']}".encode()
-    address = (request.remote_addr or "unknown").encode()
-    return hmac.new(key, address, hashlib.sha256).hexdigest()[:24]
+    return clients.keyed_hash("rate-limit", request.remote_addr or "unknown", length=24)
 
 
 db = SQLAlchemy(model_class=Base)

@@ -38,6 +38,10 @@ access.PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL")
 SECRET = "test-secret-key-not-for-production"
+CLIENT_HASH_SECRET = "test-client-hash-secret-not-for-production"
+# Every app a test makes (and every server it starts) keys client hashes with this, so
+# none writes a generated one into the repository's instance folder.
+os.environ.setdefault("CLIENT_HASH_SECRET", CLIENT_HASH_SECRET)
 
 DATABASES = [pytest.param("sqlite", id="sqlite")]
 DATABASES.append(

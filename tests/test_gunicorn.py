@@ -40,6 +40,7 @@ def test_gunicorn_serves_the_portal_with_the_production_settings(tmp_path):
     env = {
         "PORTAL_ENV": "production",
         "SECRET_KEY": "gunicorn-test-secret",
+        "CLIENT_HASH_SECRET": "gunicorn-test-client-hash-secret",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'g.sqlite3'}",
         "WEB_CONCURRENCY": "2",
     }

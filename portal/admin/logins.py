@@ -27,7 +27,7 @@ def logins_page():
     )
     page = logins.search(
         db.session,
-        current_app.config["SECRET_KEY"],
+        current_app.config["CLIENT_HASH_SECRET"],
         filters,
         page=request.args.get("hal", 1, type=int),
     )

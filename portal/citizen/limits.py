@@ -9,23 +9,19 @@ Three limits apply to every survey POST (``docs/decisions/0005-submission-limits
   Wi-Fi share an address, so this only stops a single machine flooding the portal.
 
 Keys never hold an address or a cookie as sent: they are keyed hashes, so the limit
-storage (Redis) holds nothing that identifies a citizen.
+storage (Redis) holds nothing that identifies a citizen (``portal.clients``).
 """
 
 from __future__ import annotations
 
-import hashlib
-import hmac
-
 from flask import current_app, request
 
-from portal import openings, tokens
+from portal import clients, openings, tokens
 from portal.citizen import device
 
 
 def _hashed(kind: str, value: str) -> str:
-    key = f"rate-limit:{current_app.config['SECRET_KEY']}".encode()
-    return kind + ":" + hmac.new(key, value.encode(), hashlib.sha256).hexdigest()[:24]
+    return kind + ":" + clients.keyed_hash("rate-limit", value, length=24)
 
 
 def _link() -> str:

@@ -31,7 +31,7 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import generate_csrf
 
-from portal import database, openings, tokens
+from portal import clients, database, openings, tokens
 from portal.citizen import device, fragments, limits
 from portal.citizen.forms import build_survey_form
 from portal.database import UNAVAILABLE
@@ -123,8 +123,7 @@ def survey(token: str):
     claim = tokens.read(token)
     record = openings.read(form.opened.data, claim)
     language = current_language()
-    secret = current_app.config["SECRET_KEY"]
-    client = feedback.client_hash(secret, request.remote_addr or "", request.user_agent.string)
+    client = clients.client_hash(request.remote_addr, request.user_agent.string)
     # The browser's device: its cookie, else the id its page was given (cookies refused).
     device_id = device.from_cookie() or (
         record.device if record and device.is_valid(record.device) else None
@@ -135,7 +134,7 @@ def survey(token: str):
         form.submission(
             language=language,
             client_hash=client,
-            device_hash=feedback.device_hash(secret, device_id) if device_id else None,
+            device_hash=clients.device_hash(device_id) if device_id else None,
             opening=record.opening if record else None,
         ),
         window=dt.timedelta(minutes=current_app.config["SERVICE_TIME_WINDOW_MINUTES"]),

@@ -14,11 +14,13 @@ from flask import (
     request,
     url_for,
 )
+from flask_login import current_user
 
-from portal import labels
+from portal import database, labels
+from portal.database import UNAVAILABLE
 from portal.extensions import db, limiter
 from portal.i18n import LANGUAGES, remember_language
-from portal.models import utcnow
+from portal.models import Role, utcnow
 from portal.navigation import safe_next
 from portal.services import appraisal, followup, health, org, population, profile, reports
 from portal.services.viewer import Viewer
@@ -41,6 +43,12 @@ def language(code: str):
     return remember_language(response, code, secure=current_app.config["PRODUCTION"])
 
 
+@bp.get("/privasi")
+def privacy():
+    """The privacy notice (UU 27/2022): what a survey keeps, for how long, and why."""
+    return render_template("public/privacy.html")
+
+
 @bp.get("/favicon.ico")
 def favicon():
     return redirect(url_for("static", filename="favicon.svg"), code=301)
@@ -54,11 +62,26 @@ def healthz():
 
 @bp.get("/readyz")
 def readyz():
-    """Readiness: the database and the rate-limit storage answer."""
+    """Readiness: the database and the rate-limit storage answer.
+
+    Anyone may ask, so the answer says ready or not and nothing about the stack; which
+    check failed goes to the log, and the details to a signed-in administrator.
+    """
     checks = [health.database(db.session), health.rate_limit_storage(limiter)]
     ready = all(c.ok for c in checks)
-    body = {"status": "ok" if ready else "unavailable", **{c.name: c.detail for c in checks}}
+    body = {"status": "ok" if ready else "unavailable"}
+    if _is_admin():
+        body.update({c.name: c.detail for c in checks})
     return body, 200 if ready else 503
+
+
+def _is_admin() -> bool:
+    """Whether the caller is a signed-in administrator; False when the database cannot say."""
+    try:
+        return current_user.is_authenticated and current_user.role == Role.ADMIN
+    except UNAVAILABLE:
+        database.reset(db.session)
+        return False
 
 
 @bp.get("/hasil/<int:unit_id>")

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import hmac
 import uuid
 from dataclasses import dataclass
 
@@ -186,19 +184,6 @@ def open_page(session: Session, target: SurveyTarget) -> PageOpening:
     """Return the moment a citizen opens ``target``'s survey, and who serves them now."""
     opened_at = utcnow()
     return PageOpening(opened_at, serving(session, target, opened_at))
-
-
-def client_hash(secret: str, address: str, user_agent: str) -> str:
-    """Return a keyed hash of the client: one device is recognisable, its address is not kept."""
-    key = hashlib.sha256(f"client-hash:{secret}".encode()).digest()
-    message = f"{address}|{user_agent}".encode()
-    return hmac.new(key, message, hashlib.sha256).hexdigest()[:32]
-
-
-def device_hash(secret: str, device_id: str) -> str:
-    """Return a keyed hash of a browser's device id, as responses and staff devices keep it."""
-    key = hashlib.sha256(f"device-hash:{secret}".encode()).digest()
-    return hmac.new(key, device_id.encode(), hashlib.sha256).hexdigest()[:32]
 
 
 def submit(

@@ -246,6 +246,7 @@ ROUTES = {
     "/healthz": ("GET", "/healthz", PUBLIC),
     "/keluar": ("POST", "/keluar", PUBLIC),
     "/masuk": ("GET", "/masuk", PUBLIC),
+    "/privasi": ("GET", "/privasi", PUBLIC),
     "/readyz": ("GET", "/readyz", _expect(ANY, ANY, ANY, ANY, anonymous=ANY)),
     "/static/<path:filename>": ("GET", "/static/css/app.css", PUBLIC),
 }

@@ -8,10 +8,11 @@ import pytest
 from limits.storage import MemoryStorage
 from sqlalchemy import select
 
+from portal import clients
 from portal.models import LoginEvent, LoginOutcome, User
-from portal.services import feedback, logins
+from portal.services import logins
 from tests import factories
-from tests.conftest import SECRET, TEST_REDIS_URL, hidden_fields, login
+from tests.conftest import CLIENT_HASH_SECRET, TEST_REDIS_URL, hidden_fields, login
 
 BROWSER = "Mozilla/5.0 (test)"
 FLASH = re.compile(r'<p class="flash error" role="alert">([^<]*)</p>')
@@ -104,7 +105,7 @@ def test_the_counts_are_kept_under_a_hash_of_the_name_never_the_name(app, staff)
         prefix = app.config["RATELIMIT_KEY_PREFIX"]
         keys = [key.decode() for key in storage.storage.scan_iter(f"*{prefix}*")]
     assert keys
-    assert any(logins.name_hash(SECRET, "kepala") in key for key in keys)
+    assert any(logins.name_hash(CLIENT_HASH_SECRET, "kepala") in key for key in keys)
     assert not any("kepala" in key.lower() for key in keys)
 
 
@@ -151,8 +152,8 @@ def test_each_outcome_is_logged_with_hashes_never_the_name_or_address(client, se
         LoginOutcome.INACTIVE,
     ]
     assert [e.user_id for e in events] == [kepala.id, kepala.id, None, kepala.id]
-    assert events[2].name_hash == logins.name_hash(SECRET, "siapa.saja")
-    client_key = feedback.client_hash(SECRET, address, BROWSER)
+    assert events[2].name_hash == logins.name_hash(CLIENT_HASH_SECRET, "siapa.saja")
+    client_key = clients.client_hash(address, BROWSER)
     assert {e.client_hash for e in events} == {client_key}
     stored = " ".join(str(v) for e in events for v in vars(e).values())
     assert address not in stored and "siapa.saja" not in stored

@@ -1,0 +1,1 @@
+"""Development and CI tools that are not part of the portal."""
