@@ -58,7 +58,8 @@ def test_the_purge_erases_old_comments_and_hashes_and_keeps_every_score(runner, 
     scores, buckets = _scores(session), _buckets(session)
     result = runner.invoke(args=["privacy", "purge"])
     assert result.exit_code == 0, result.output
-    assert "Purged comment, client_hash, device_hash of 2 responses older than 365 days." in result.output
+    columns = ", ".join(privacy.PURGED_COLUMNS)
+    assert f"Purged {columns} of 2 responses older than 365 days." in result.output
     session.expire_all()
     assert _kept(session) == [(None, None), (None, None), (None, None), ("Ramah", "c" * 32)]
     assert _scores(session) == scores
