@@ -27,7 +27,7 @@ from portal.models import (
     User,
 )
 from portal.services import feedback, instruments, rollups
-from surveys import attribution, calendar
+from surveys import attribution, calendar, integrity
 
 ZONE = "Asia/Jakarta"
 DEMO_PASSWORD = "suara-demo-2026"
@@ -185,7 +185,47 @@ def load(session: Session, *, today: dt.date | None = None, seed: int = 2017) ->
                 rows.append(_response(rng, target, credit, at, skill))
         day += dt.timedelta(days=1)
     session.execute(insert(Response), rows)
+    stuffed = _stuffing(session, rng, targets["ktp"], today, now)
+    if stuffed:
+        session.execute(insert(Response), stuffed)
     rollups.rebuild(session)
+
+
+def _stuffing(session, rng, target, today: dt.date, now: dt.datetime) -> list[dict]:
+    """One phone rating the KTP-el counter "1" thirty times in ten minutes on the last
+    weekday before today, judged by the integrity rules as the submit path would judge
+    it, so the review page (/dasbor/integritas) has something to show."""
+    day = today - dt.timedelta(days=1)
+    while day.weekday() >= 5:
+        day -= dt.timedelta(days=1)
+    rules = integrity.Rules()
+    start = calendar.to_utc(dt.datetime.combine(day, dt.time(13, 5)), ZONE)
+    device = f"{rng.getrandbits(128):032x}"  # a device hash, as portal.clients makes them
+    rows = []
+    for n in range(30):
+        at = start + dt.timedelta(seconds=20 * n)
+        opened = at - dt.timedelta(seconds=6)
+        shown = feedback.serving(session, target, opened)
+        credit = attribution.credit(attribution.Opening(opened, shown.id if shown else None), at)
+        row = _response(rng, target, credit, at, {})
+        row.update({f"u{k}": 1 for k in range(1, 10)}, comment=None, device_hash=device)
+        evidence = integrity.Evidence(
+            submitted_at=at,
+            opened_at=opened,
+            opened_local=calendar.to_local(opened, ZONE),
+            hours=None,
+            same_device_earlier=n,
+            place_earlier=n,
+            credited_employee_id=credit.employee_id,
+        )
+        row["flags"] = int(integrity.judge(rules, evidence))
+        rows.append(row)
+    if len(rows) > rules.burst_max:  # the burst takes its first answers with it
+        for row in rows:
+            row["flags"] |= integrity.Flag.BURST
+    for row in rows:
+        row["excluded"] = not rules.counted(row["flags"], None)
+    return [row for row in rows if row["submitted_at"] < now]
 
 
 def _user(login: DemoLogin, unit: Unit | None, employee: Employee | None = None) -> User:

@@ -76,4 +76,6 @@ def test_demo_info_prints_working_links_and_loading_again_changes_nothing(runner
             "/masuk", data={"username": username, "password": password, "csrf_token": token}
         )
         assert result.status_code == 302, username
+        # A login starts a new session, with a new form token.
+        token = hidden_fields(client.get("/akun/kata-sandi").get_data(as_text=True))["csrf_token"]
         client.post("/keluar", data={"csrf_token": token})
