@@ -27,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     config.derive(app.config)
     register_logging(app)
+    register_inputs(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -46,6 +47,13 @@ def register_logging(app: Flask) -> None:
     """
     logging.basicConfig(format="%(asctime)s %(levelname)s [%(name)s] %(message)s")
     logging.getLogger("portal").setLevel(app.config["LOG_LEVEL"])
+
+
+def register_inputs(app: Flask) -> None:
+    """What a request may carry; before the blueprints (the id converter) and CSRF."""
+    from portal import inputs
+
+    inputs.init_app(app)
 
 
 def register_extensions(app: Flask) -> None:
