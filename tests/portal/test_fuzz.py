@@ -114,6 +114,7 @@ NAMES = (
     "ñ",
 )
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+METHODS = BODY_METHODS | {"GET", "HEAD", "OPTIONS"}
 # Per role and database; with the walk, about 2,500 requests a database.
 EXAMPLES = 300
 ALL = list(HealthCheck)
@@ -185,12 +186,13 @@ def world(app, session):
 # -- helpers ------------------------------------------------------------------------
 
 
-def rules(app) -> list[tuple[str, str]]:
-    """Return (rule, method) for every rule of the URL map and every method it takes."""
+def rules(app, *, taken: bool = True) -> list[tuple[str, str]]:
+    """Return (rule, method) for every rule of the URL map and every method it takes
+    (``taken``), or every method it does not take."""
     found = []
     for rule in app.url_map.iter_rules():
-        for method in sorted(rule.methods - {"OPTIONS"}):
-            found.append((rule.rule, method))
+        methods = rule.methods - {"OPTIONS"} if taken else METHODS - rule.methods
+        found += [(rule.rule, method) for method in methods]
     return sorted(found)
 
 
@@ -307,6 +309,9 @@ def test_every_route_with_every_method_and_hostile_ids_never_fails(app, world, r
             body = body + b"&csrf_token=" + token.encode()
             response = send(client, method, valid, data=body, content_type=content_type)
             check(response, (role, method, valid, content_type, body[:60]))
+    for rule, method in rules(app, taken=False):
+        url = build_path(rule, lambda c, a, n, r=rule: valid_value(world, r, c, a, n))
+        check(send(client, method, url, json={"csrf_token": token}), (role, method, url))
     assert responses() == before
     assert control_characters_stored() == []
 
