@@ -176,3 +176,29 @@ def test_an_upload_may_be_larger_than_a_form_but_not_than_ten_megabytes(client, 
     )
     assert huge.status_code == 200
     assert "Berkas lebih dari 10 MB" in huge.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/employees/1987%00/score?period=2026-07",
+        "/api/v1/scores?period=2026-07%00&unit=99999999999999999999",
+        "/api/v1/scores?period=2026-07&cursor=%00%01",
+        "/api/v1/units/99999999999999999999/score?period=2026",
+        "/api/v1/periods?x=%00",
+    ],
+)
+def test_the_api_answers_hostile_input_with_a_problem_never_a_5xx(client, session, path):
+    from portal.services import api_clients
+
+    _, key = api_clients.create(session, "SIMPEG", by="admin")
+    session.commit()
+    answer = client.get(path, headers={"Authorization": f"Bearer {key}"})
+    assert answer.status_code in (200, 400, 404)
+    if answer.status_code != 200:
+        assert answer.mimetype == "application/problem+json"
+
+
+def test_the_api_takes_no_body_and_says_so_in_problem_json(client):
+    answer = client.post("/api/v1/periods", json={"a": 1})
+    assert answer.status_code == 405 and answer.mimetype == "application/problem+json"
