@@ -55,8 +55,8 @@ WRITERS = (Role.ADMIN, Role.UNIT_HEAD)
 def _unit_scope():
     """The unit asked for (``unit`` in the query or the form), else the reader's own,
     and its scope; org.NotFound (404) for an id that names no unit."""
-    whole = inputs.whole
-    unit_id = request.args.get("unit", type=whole) or request.form.get("unit", type=whole)
+    # Any whole number: org.unit answers NotFound (404) for one beyond the id range.
+    unit_id = request.args.get("unit", type=int) or request.form.get("unit", type=int)
     unit = org.unit(db.session, unit_id) if unit_id else _home_unit()
     return unit, reports.Scope("unit", unit.id)
 
