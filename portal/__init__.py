@@ -27,6 +27,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.from_mapping(test_config)
     config.derive(app.config)
     register_logging(app)
+    register_inputs(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -49,6 +50,13 @@ def register_logging(app: Flask) -> None:
     logging.getLogger("portal").setLevel(app.config["LOG_LEVEL"])
     # The development server logs each request with the client's address: mask it.
     logs.init_app()
+
+
+def register_inputs(app: Flask) -> None:
+    """What a request may carry; before the blueprints (the id converter) and CSRF."""
+    from portal import inputs
+
+    inputs.init_app(app)
 
 
 def register_extensions(app: Flask) -> None:

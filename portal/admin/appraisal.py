@@ -12,6 +12,7 @@ from flask import Response, abort, current_app, flash, redirect, render_template
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from portal import inputs
 from portal.admin.views import bp
 from portal.extensions import db
 from portal.services import (
@@ -57,7 +58,7 @@ def api_clients_page(created=None, key=None, error=None):
 def create_api_client():
     unit_raw = request.form.get("unit", "")
     try:
-        unit_id = int(unit_raw) if unit_raw else None
+        unit_id = inputs.whole(unit_raw) if unit_raw else None
         client, key = api_clients.create(
             db.session, request.form.get("name", ""), unit_id, by=current_user.username
         )
@@ -159,7 +160,7 @@ def reopen_period(code: str):
 @bp.get("/periode/<code>/bukti.<any(csv, xlsx):fmt>")
 def export_period(code: str, fmt: str):
     period = _period(code)
-    snapshot_id = request.args.get("snapshot", type=int)
+    snapshot_id = request.args.get("snapshot", type=inputs.whole)
     src = score_reads.source(db.session, period, snapshot_id)
     viewer = Viewer.system(current_app.config["REPORT_POLICY"])
     objects = score_reads.every_employee(db.session, viewer, src, _settings())

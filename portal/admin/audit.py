@@ -6,6 +6,7 @@ import datetime as dt
 
 from flask import Response, render_template, request
 
+from portal import inputs
 from portal.admin.views import bp
 from portal.extensions import db
 from portal.services import audit, spreadsheets
@@ -31,7 +32,7 @@ def _filters() -> audit.Filters:
 @bp.get("/audit")
 def audit_page():
     filters = _filters()
-    page = audit.search(db.session, filters, page=request.args.get("hal", 1, type=int))
+    page = audit.search(db.session, filters, page=request.args.get("hal", 1, type=inputs.whole))
     args = {k: v for k, v in request.args.items() if k != "hal"}
     return render_template(
         "admin/audit.html",

@@ -23,7 +23,7 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal import links, posters
+from portal import inputs, links, posters
 from portal.admin import uploads
 from portal.admin.views import bp, pdf_response
 from portal.extensions import csrf, db
@@ -102,8 +102,8 @@ def _save(form: EmployeeForm, employee_id: int | None):
 @bp.get("/pegawai")
 def employees_page():
     text = request.args.get("q", "").strip()[:100]
-    unit_id = request.args.get("unit", type=int)
-    number = max(1, request.args.get("hal", 1, type=int))
+    unit_id = request.args.get("unit", type=inputs.whole)
+    number = max(1, request.args.get("hal", 1, type=inputs.whole))
     rows, more = employees.page(db.session, text, unit_id, number)
     return render_template(
         "admin/employees.html",
@@ -178,6 +178,7 @@ def import_page():
 
 @bp.post("/pegawai/impor")
 @csrf.exempt  # uploads.read_upload checks it, once the larger limit of this form applies
+@inputs.takes_files
 def import_dry_run():
     """Check an uploaded file and show what importing it would do; imports nothing."""
     upload = uploads.read_upload()

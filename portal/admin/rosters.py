@@ -10,6 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from portal import inputs
 from portal.admin import uploads
 from portal.admin.employees import REASONS as employee_reasons
 from portal.admin.views import bp, unit_or_404
@@ -29,9 +30,11 @@ WEEKDAYS = (
 )
 
 
-def _monday() -> dt.date:
+def _monday(values=None) -> dt.date:
+    """The week asked for (``minggu``, in the form or the query), else this week."""
+    values = request.values if values is None else values
     try:
-        return duty_roster.monday_of(dt.date.fromisoformat(request.values.get("minggu", "")))
+        return duty_roster.monday_of(dt.date.fromisoformat(values.get("minggu", "")))
     except ValueError:
         return duty_roster.monday_of(dt.date.today())
 
@@ -49,7 +52,7 @@ def _time(name: str) -> dt.time | None:
 
 def _int(name: str) -> int:
     try:
-        return int(request.form.get(name, ""))
+        return inputs.whole(request.form.get(name, ""))
     except ValueError:
         return 0
 
@@ -250,13 +253,14 @@ ROSTER_REASONS = {
 
 @bp.post("/unit/<int:unit_id>/jadwal/impor")
 @csrf.exempt  # uploads.read_upload checks it, once the larger limit of this form applies
+@inputs.takes_files
 def roster_import_dry_run(unit_id: int):
     """Check a roster file for the unit and list what it would add; adds nothing."""
     unit = unit_or_404(unit_id)
     upload = uploads.read_upload()
     if upload is None:
         flash(_l("Berkas lebih dari 10 MB."), "error")
-        return _back(unit.id, _monday())
+        return _back(unit.id, _monday(request.args))  # the body was refused unread
     data, name = upload
     try:
         plan = roster_import.plan(db.session, unit.id, data)

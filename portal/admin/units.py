@@ -15,7 +15,7 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from portal import links
+from portal import inputs, links
 from portal.admin.views import bp, counter_or_404, unit_or_404
 from portal.extensions import db
 from portal.models import UnitKind
@@ -93,7 +93,7 @@ def _save_unit(form: UnitForm, unit_id: int | None):
 @bp.get("/unit")
 def units_page():
     text = request.args.get("q", "").strip()[:100]
-    number = request.args.get("hal", 1, type=int)
+    number = request.args.get("hal", 1, type=inputs.whole)
     rows, more = structure.units_page(db.session, text, number)
     return render_template(
         "admin/units.html", rows=rows, q=text, number=max(1, number), more=more, kinds=KIND_LABELS

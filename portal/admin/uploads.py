@@ -10,7 +10,9 @@ import secrets
 from pathlib import Path
 
 from flask import abort, current_app, request
+from werkzeug.exceptions import RequestEntityTooLarge
 
+from portal import inputs
 from portal.extensions import csrf
 
 MAX_UPLOAD = 10 * 1024 * 1024
@@ -21,12 +23,15 @@ def read_upload(field: str = "file") -> tuple[bytes, str] | None:
     CSRF check: call it from a view exempted from the global check."""
     # The portal takes 64 KB bodies; a spreadsheet of ten thousand rows is larger.
     request.max_content_length = MAX_UPLOAD + 64 * 1024
-    csrf.protect()
+    try:
+        csrf.protect()
+    except RequestEntityTooLarge:
+        return None  # refused before anything was read or changed: no token needed
     upload = request.files.get(field)
     data = upload.read(MAX_UPLOAD + 1) if upload else b""
     if len(data) > MAX_UPLOAD:
         return None
-    return data, (upload.filename if upload else "") or "berkas"
+    return data, inputs.clean(upload.filename or "" if upload else "")[:200] or "berkas"
 
 
 def _folder() -> Path:

@@ -16,6 +16,7 @@ from wtforms import SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
+from portal import inputs
 from portal.admin.views import bp
 from portal.extensions import db
 from portal.models import Role
@@ -55,7 +56,7 @@ def _user_or_404(user_id: int):
 @bp.get("/pengguna")
 def users_page():
     text = request.args.get("q", "").strip()[:80]
-    number = max(1, request.args.get("hal", 1, type=int))
+    number = max(1, request.args.get("hal", 1, type=inputs.whole))
     rows, more = accounts.page(db.session, text, number)
     return render_template(
         "admin/users.html", rows=rows, q=text, number=number, more=more, roles=ROLE_LABELS

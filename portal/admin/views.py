@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal import links, posters, qr
+from portal import inputs, links, posters, qr
 from portal.auth import require_roles
 from portal.extensions import db
 from portal.models import Role
@@ -40,7 +40,7 @@ def counter_or_404(counter_id: int):
 def index():
     """Every counter with its survey link and QR code, searchable, a page at a time."""
     text = request.args.get("q", "").strip()[:100]
-    number = max(1, request.args.get("hal", 1, type=int))
+    number = max(1, request.args.get("hal", 1, type=inputs.whole))
     counters, more = org.counters_page(db.session, text, number)
     rows = [(c, links.counter_survey_url(c)) for c in counters]
     return render_template("admin/counters.html", rows=rows, q=text, number=number, more=more)

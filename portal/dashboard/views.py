@@ -24,7 +24,7 @@ from flask import (
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
-from portal import labels, pdf
+from portal import inputs, labels, pdf
 from portal.auth import current_viewer, require_roles
 from portal.errors import render_error
 from portal.extensions import db
@@ -58,6 +58,7 @@ WRITERS = (Role.ADMIN, Role.UNIT_HEAD)
 def _unit_scope():
     """The unit asked for (``unit`` in the query or the form), else the reader's own,
     and its scope; org.NotFound (404) for an id that names no unit."""
+    # Any whole number: org.unit answers NotFound (404) for one beyond the id range.
     unit_id = request.args.get("unit", type=int) or request.form.get("unit", type=int)
     unit = org.unit(db.session, unit_id) if unit_id else _home_unit()
     return unit, reports.Scope("unit", unit.id)
@@ -212,8 +213,8 @@ def _slice_page(viewer, scope, subject, unit, *, compare_viewer):
 
 
 def _int_arg(name: str) -> int | None:
-    value = request.args.get(name, type=int)
-    return value if value is not None and 0 < value <= 2**31 - 1 else None
+    value = request.args.get(name, type=inputs.whole)
+    return value if value is not None and value > 0 else None
 
 
 def _score_arg(name: str) -> float | None:
@@ -242,7 +243,12 @@ def comments_page():
         score_max=_score_arg("maks"),
     )
     found = comments.search(
-        db.session, viewer, scope, period, filters, page=request.args.get("hal", 1, type=int)
+        db.session,
+        viewer,
+        scope,
+        period,
+        filters,
+        page=request.args.get("hal", 1, type=inputs.whole),
     )
     options = {}
     if scope.kind == "unit":
