@@ -19,6 +19,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -118,7 +119,8 @@ class Response(Base):
     # The integrity rules this response tripped (``surveys.integrity.Flag``), whether it
     # is left out of every score (``Rules.counted``), and a reviewer's decision on it.
     flags: Mapped[int] = mapped_column(Integer, default=0)
-    excluded: Mapped[bool] = mapped_column(Boolean, default=False)
+    # A server default too, as the migration has it: bulk loads that name no flags count.
+    excluded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     review: Mapped[str | None] = mapped_column(String(10))
     reviewed_at: Mapped[dt.datetime | None]
     # The reviewer's user id; no foreign key, so the column could be added in place on

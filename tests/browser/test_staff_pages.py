@@ -57,7 +57,9 @@ def test_a_unit_head_reviews_a_flagged_response_on_a_phone(live_portal, browser)
     from pathlib import Path
 
     _, base_url = live_portal
-    context = browser.new_context(viewport={"width": 360, "height": 740}, bypass_csp=True)
+    context = browser.new_context(
+        viewport={"width": 360, "height": 740}, bypass_csp=True, locale="id-ID"
+    )
     phone = context.new_page()
     _login(phone, base_url, "kepala.dukcapil")
     phone.wait_for_url("**/dasbor/**")
