@@ -131,9 +131,7 @@ def index():
             db.session, viewer, scope, period, minimum=current_app.config["PROFILE_MIN_CELL"]
         ),
         minimum=current_app.config["PROFILE_MIN_CELL"],
-        flagged=integrity.summary(
-            db.session, reports.units_within(db.session, viewer, unit.id) or (), period
-        ),
+        flagged=integrity.summary(db.session, viewer, unit.id, period),
     )
 
 
@@ -461,7 +459,6 @@ def integrity_page():
     found = integrity.flagged(
         db.session, viewer, unit.id, filters, page=request.args.get("hal", 1, type=int)
     )
-    units = reports.units_within(db.session, viewer, unit.id) or ()
     return render_template(
         "dashboard/integrity.html",
         unit=unit,
@@ -470,7 +467,7 @@ def integrity_page():
         status=status,
         statuses=INTEGRITY_STATUSES,
         page=found,
-        summary=integrity.summary(db.session, units, period),
+        summary=integrity.summary(db.session, viewer, unit.id, period),
         may_review=current_user.role in WRITERS,
         flag_names=surveys_integrity.names,
         flag_labels=labels.FLAG,

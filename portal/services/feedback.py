@@ -208,6 +208,7 @@ def submit(
     """
     answers = target.instrument.clean_answers(submission.answers)
     at = at or utcnow()
+    sweep = False
     card = target.card_employee.id if target.card_employee else None
     credit = attribution.credit(submission.opening, at, card_employee_id=card, window=window)
     allowed_services = {s.id for s in target.service_types}
@@ -249,7 +250,8 @@ def submit(
         flags = integrity_rules.judge(rules, found)
         row["flags"] = int(flags)
         row["excluded"] = not rules.counted(flags, None)
-        if flags & Flag.BURST:
+        sweep = bool(flags & Flag.BURST) and integrity.burst_unflagged(session, rules, target, at)
+        if sweep:
             # Before the insert: a transaction that will recount takes the lock first.
             rollups.lock(session)
     if not rollups.store(session, row):
@@ -257,7 +259,7 @@ def submit(
         # a lost answer, or a concurrent request that won the race.
         existing = session.get(Response, submission.id)
         return _receipt(existing.id, existing.answers, duplicate=True)
-    if row["flags"] & Flag.BURST:
+    if sweep:
         integrity.flag_burst(session, rules, target, at)
     return _receipt(submission.id, answers)
 

@@ -104,6 +104,29 @@ def evidence(
     )
 
 
+def _burst_window(rules: Rules, target: SurveyTarget, submitted_at: dt.datetime) -> list:
+    """The conditions selecting the responses at ``target`` within the burst window."""
+    since = submitted_at - rules.burst_window
+    first_day = calendar.to_local(since, target.unit.timezone).date() - dt.timedelta(days=1)
+    return [
+        _place(target),
+        Response.service_date >= first_day,
+        Response.submitted_at >= since,
+        Response.submitted_at <= submitted_at,
+    ]
+
+
+def burst_unflagged(
+    session: Session, rules: Rules, target: SurveyTarget, submitted_at: dt.datetime
+) -> bool:
+    """Whether a burst at ``target`` still has earlier answers not flagged as one: only
+    then does the answer that trips it sweep (and lock); later answers of the same burst
+    are flagged on their own and need neither."""
+    not_burst = Response.flags.op("&")(int(Flag.BURST)) == 0
+    query = select(Response.id).where(*_burst_window(rules, target, submitted_at), not_burst)
+    return session.execute(query.limit(1)).first() is not None
+
+
 def flag_burst(
     session: Session, rules: Rules, target: SurveyTarget, submitted_at: dt.datetime
 ) -> int:
@@ -113,15 +136,8 @@ def flag_burst(
     The caller has taken ``rollups.lock`` before storing the response that tripped it, so
     nothing else changes these buckets meanwhile.
     """
-    since = submitted_at - rules.burst_window
-    first_day = calendar.to_local(since, target.unit.timezone).date() - dt.timedelta(days=1)
     earlier = session.scalars(
-        select(Response).where(
-            _place(target),
-            Response.service_date >= first_day,
-            Response.submitted_at >= since,
-            Response.submitted_at <= submitted_at,
-        )
+        select(Response).where(*_burst_window(rules, target, submitted_at))
     ).all()
     changed, months = 0, set()
     for response in earlier:
@@ -253,12 +269,12 @@ NONE = Summary(0, 0, 0, {})
 _SUMMARY_COLUMNS = (Response.flags, Response.excluded, Response.review)
 
 
-def summary(session: Session, units: Iterable[int], period: Period) -> Summary:
-    """Return the flagged responses of ``units`` in ``period``, counted."""
+def summary(session: Session, viewer: Viewer, unit_id: int, period: Period) -> Summary:
+    """Return the flagged responses in ``unit_id``'s subtree in ``period``, counted."""
     rows = session.execute(
         select(*_SUMMARY_COLUMNS).where(
             FLAGGED,
-            Response.unit_id.in_(sorted(units)),
+            Response.unit_id.in_(_units(session, viewer, unit_id)),
             Response.service_date >= period.start,
             Response.service_date < period.end,
         )
